@@ -1,0 +1,1 @@
+"""The embedded demo Pipedrive: a deterministic fake account served in-process or on loopback."""

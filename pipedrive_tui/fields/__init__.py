@@ -1,0 +1,1 @@
+"""Custom-field naming and formatting: pure functions, no I/O, no widgets."""

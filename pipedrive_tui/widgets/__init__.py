@@ -1,0 +1,1 @@
+"""Reusable widgets that only display what they are given."""
