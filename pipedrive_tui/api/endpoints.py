@@ -49,7 +49,9 @@ class Endpoint:
         return self.prefix + self.path.format(**path_params)
 
 
-def _v2_list(name: str, path: str, op: str, model: type[BaseModel], limit: int = V2_MAX_LIMIT) -> Endpoint:
+def _v2_list(
+    name: str, path: str, op: str, model: type[BaseModel], limit: int = V2_MAX_LIMIT
+) -> Endpoint:
     return Endpoint(name, "GET", "v2", path, op, model, True, "cursor", limit)
 
 
@@ -74,11 +76,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _v2_list("list_persons", "/persons", "getPersons", m.Person),
     Endpoint("get_person", "GET", "v2", "/persons/{id}", "getPerson", m.Person),
     _v2_list("list_organizations", "/organizations", "getOrganizations", m.Organization),
-    Endpoint("get_organization", "GET", "v2", "/organizations/{id}", "getOrganization", m.Organization),
+    Endpoint(
+        "get_organization", "GET", "v2", "/organizations/{id}", "getOrganization", m.Organization
+    ),
     _v2_list("list_deal_fields", "/dealFields", "getDealFields", m.FieldDefinition),
     _v2_list("list_person_fields", "/personFields", "getPersonFields", m.FieldDefinition),
     _v2_list(
-        "list_organization_fields", "/organizationFields", "getOrganizationFields", m.FieldDefinition
+        "list_organization_fields",
+        "/organizationFields",
+        "getOrganizationFields",
+        m.FieldDefinition,
     ),
     _v2_search("search_deals", "/deals/search", "searchDeals"),
     _v2_search("search_leads", "/leads/search", "searchLeads"),
@@ -93,12 +100,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("update_lead", "PATCH", "v1", "/leads/{id}", "updateLead", m.Lead),
     Endpoint("list_lead_labels", "GET", "v1", "/leadLabels", "getLeadLabels", m.LeadLabel, True),
     Endpoint("add_lead_label", "POST", "v1", "/leadLabels", "addLeadLabel", m.LeadLabel),
-    Endpoint("update_lead_label", "PATCH", "v1", "/leadLabels/{id}", "updateLeadLabel", m.LeadLabel),
+    Endpoint(
+        "update_lead_label", "PATCH", "v1", "/leadLabels/{id}", "updateLeadLabel", m.LeadLabel
+    ),
     Endpoint("delete_lead_label", "DELETE", "v1", "/leadLabels/{id}", "deleteLeadLabel", None),
-    Endpoint("list_lead_sources", "GET", "v1", "/leadSources", "getLeadSources", m.LeadSource, True),
+    Endpoint(
+        "list_lead_sources", "GET", "v1", "/leadSources", "getLeadSources", m.LeadSource, True
+    ),
     # v1: mailbox
     _v1_list("list_mail_threads", "/mailbox/mailThreads", "getMailThreads", m.MailThread),
-    Endpoint("get_mail_thread", "GET", "v1", "/mailbox/mailThreads/{id}", "getMailThread", m.MailThread),
+    Endpoint(
+        "get_mail_thread", "GET", "v1", "/mailbox/mailThreads/{id}", "getMailThread", m.MailThread
+    ),
     Endpoint(
         "list_mail_thread_messages",
         "GET",
@@ -109,7 +122,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         True,
     ),
     Endpoint(
-        "get_mail_message", "GET", "v1", "/mailbox/mailMessages/{id}", "getMailMessage", m.MailMessage
+        "get_mail_message",
+        "GET",
+        "v1",
+        "/mailbox/mailMessages/{id}",
+        "getMailMessage",
+        m.MailMessage,
     ),
     Endpoint(
         "update_mail_thread",
@@ -132,14 +150,25 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("get_current_user", "GET", "v1", "/users/me", "getCurrentUser", m.User),
     Endpoint("list_currencies", "GET", "v1", "/currencies", "getCurrencies", m.Currency, True),
     Endpoint(
-        "list_activity_types", "GET", "v1", "/activityTypes", "getActivityTypes", m.ActivityType, True
+        "list_activity_types",
+        "GET",
+        "v1",
+        "/activityTypes",
+        "getActivityTypes",
+        m.ActivityType,
+        True,
     ),
     # v1: a deal's timeline, participants, mail and notes
     _v1_list("list_deal_flow", "/deals/{id}/flow", "getDealUpdates", m.DealFlowItem),
     _v1_list(
-        "list_deal_participants", "/deals/{id}/participants", "getDealParticipants", m.DealParticipant
+        "list_deal_participants",
+        "/deals/{id}/participants",
+        "getDealParticipants",
+        m.DealParticipant,
     ),
-    _v1_list("list_deal_mail_messages", "/deals/{id}/mailMessages", "getDealMailMessages", m.MailMessage),
+    _v1_list(
+        "list_deal_mail_messages", "/deals/{id}/mailMessages", "getDealMailMessages", m.MailMessage
+    ),
     _v1_list("list_notes", "/notes", "getNotes", m.Note),
 )
 

@@ -179,7 +179,7 @@ class FieldSubfield(PipedriveModel):
 
 
 class FieldDefinition(PipedriveModel):
-    """A field's schema, from v2 ``/dealFields`` (``field_code``…) or v1 ``/leadFields`` (``key``…)."""
+    """A field's schema: v2 ``/dealFields`` (``field_code``…) or v1 ``/leadFields`` (``key``…)."""
 
     id: int | None = None
     key: str = Field(validation_alias=AliasChoices("field_code", "key"))
@@ -362,7 +362,7 @@ class Deal(_Timestamps):
     @field_validator("currency", mode="before")
     @classmethod
     def _currency(cls, value: Any) -> Any:
-        return "USD" if not value else value
+        return value or "USD"
 
     @field_validator("label_ids", mode="before")
     @classmethod

@@ -1,0 +1,118 @@
+"""``PipedriveApp``: modes, global bindings, the account bar and the status line. Small."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.events import ScreenResume
+
+from pipedrive_tui import locations
+from pipedrive_tui.api.ratelimit import RateLimitState
+from pipedrive_tui.config import Settings
+from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.screens.messages import Activity
+from pipedrive_tui.screens.overview import OverviewScreen
+from pipedrive_tui.widgets.account_bar import AccountBar
+from pipedrive_tui.widgets.status_line import StatusLine
+
+__all__ = ["PipedriveApp"]
+
+
+class PipedriveApp(App[None]):
+    """The terminal client of one Pipedrive account (or of the demo account)."""
+
+    TITLE = "pipedrive-tui"
+    CSS_PATH = [str(locations.styles_dir() / "app.tcss")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave pipedrive-tui"),
+        Binding("question_mark", "toggle_help", "Help", id="app.help", key_display="?",
+                tooltip="Show or hide every key of this screen"),
+    ]
+
+    def __init__(
+        self,
+        session: AccountSession,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings or Settings()
+        self.clock = clock
+        self._activity = ""
+        self._refreshed = ""
+        self._unsubscribe: Callable[[], None] | None = None
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.sub_title = "DEMO account" if self.session.is_demo else ""
+        self._unsubscribe = self.session.client.rate_limit.subscribe(self._on_rate_limit)
+        self.push_screen(OverviewScreen(self.session))
+        self.load_account()
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        await self.session.aclose()
+
+    def load_account(self) -> None:
+        """Name the company and user in the account bar (one cheap call, ``/users/me``)."""
+        self.run_worker(self._load_me(), group="account", exclusive=True, exit_on_error=False)
+
+    async def _load_me(self) -> None:
+        from pipedrive_tui.api.errors import PipedriveError
+
+        try:
+            me = await self.session.load_me()
+        except PipedriveError as error:
+            self.notify(str(error), title="Could not load your account", severity="error")
+            return
+        if not self.session.is_demo:
+            self.sub_title = me.company_name or ""
+        self._sync_chrome()
+
+    def _on_rate_limit(self, _state: RateLimitState) -> None:
+        self.call_later(self._sync_chrome)
+
+    @on(Activity)
+    def _on_activity(self, message: Activity) -> None:
+        self._activity = message.text
+        if message.refreshed:
+            self._refreshed = self.clock().strftime("%H:%M:%S")
+        self._sync_chrome()
+
+    @on(ScreenResume)
+    def _on_screen_resume(self) -> None:
+        self._sync_chrome()
+
+    def _sync_chrome(self) -> None:
+        """Copy the account and request facts into the current screen's bars."""
+        session = self.session
+        me = session.me
+        for bar in self.screen.query(AccountBar):
+            bar.is_demo = session.is_demo
+            bar.read_only = session.read_only
+            bar.company = (me.company_name or "") if me else ""
+            bar.user = me.name if me else ""
+        ledger = session.client.ledger
+        for line in self.screen.query(StatusLine):
+            line.activity = self._activity
+            line.refreshed = self._refreshed
+            line.rate = session.client.rate_limit.summary()
+            line.tokens = ledger.total
+            line.calls = ledger.calls
+
+    def action_toggle_help(self) -> None:
+        """Show or hide the panel listing every key of the focused screen."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()

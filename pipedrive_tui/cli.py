@@ -1,0 +1,148 @@
+"""The ``pipedrive-tui`` command: parse arguments, load settings, build the client, run the app.
+
+With no token configured (or with ``--demo``) the app opens the embedded demo account.
+``pipedrive-tui demo-server --port N`` serves that account over loopback HTTP instead.
+Heavy modules (Textual, the demo generator) are imported only when they are needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pipedrive_tui import __version__, locations
+from pipedrive_tui.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from pipedrive_tui.data.session import AccountSession
+
+__all__ = ["build_parser", "build_session", "main"]
+
+#: Where the demo account pretends to live; nothing is ever sent there.
+DEMO_BASE_URL = "https://demo.pipedrive-tui.invalid"
+DEMO_TOKEN = "demo"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: the app's options, and the ``demo-server`` subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="pipedrive-tui",
+        description="A fast, keyboard-driven terminal client for the Pipedrive CRM. With no "
+        "token configured it opens a demo account.",
+        epilog="Connect your account: export PIPEDRIVE_API_TOKEN=… and "
+        "PIPEDRIVE_COMPANY_DOMAIN=yourcompany (or put them in "
+        f"{locations.config_file()}).",
+    )
+    parser.add_argument("--version", action="version", version=f"pipedrive-tui {__version__}")
+    parser.add_argument("--demo", action="store_true", default=None, help="open the demo account")
+    parser.add_argument("--demo-seed", type=int, metavar="N", help="which demo account (seed)")
+    parser.add_argument("--demo-size", type=int, metavar="N", help="number of deals in the demo")
+    parser.add_argument("--company", dest="company_domain", metavar="DOMAIN",
+                        help="company domain: acme for https://acme.pipedrive.com")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="a proxy or Pipedrive-compatible server instead of the company URL")
+    parser.add_argument("--read-only", action="store_true", default=None,
+                        help="refuse every write (nothing is changed in Pipedrive)")
+    parser.add_argument("--theme", help="Textual theme name")
+    sub = parser.add_subparsers(dest="command")
+    server = sub.add_parser("demo-server", help="serve the demo account over http://127.0.0.1")
+    server.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
+    server.add_argument("--seed", type=int, default=7, help="which demo account (seed)")
+    server.add_argument("--size", type=int, default=1000, help="number of deals")
+    server.add_argument("--token", default=DEMO_TOKEN, help="the token clients must send")
+    return parser
+
+
+def build_session(settings: Settings) -> AccountSession:
+    """The client, lookups and account facts for the configured account (or the demo)."""
+    from pipedrive_tui.api.client import PipedriveClient
+    from pipedrive_tui.api.ratelimit import Limiter
+    from pipedrive_tui.api.transport import company_base_url
+    from pipedrive_tui.data.cache import DiskCache, account_key
+    from pipedrive_tui.data.lookups import Lookups
+    from pipedrive_tui.data.session import AccountSession
+
+    options: dict[str, Any] = {
+        "timeout": settings.timeout,
+        "read_only": settings.read_only,
+        "limiter": Limiter(settings.burst_limit, 2.0),
+    }
+    if settings.use_demo:
+        from pipedrive_tui.demo.handler import DemoPipedrive
+
+        demo = DemoPipedrive(seed=settings.demo_seed, size=settings.demo_size, token=DEMO_TOKEN)
+        client = PipedriveClient(
+            DEMO_BASE_URL, api_token=DEMO_TOKEN, transport=demo.async_transport(), **options
+        )
+        # The demo regenerates from its seed on every start: no disk cache to go stale.
+        return AccountSession(client, Lookups(client), is_demo=True)
+    token = settings.secret()
+    if settings.base_url:
+        base_url = settings.base_url
+    elif settings.company_domain:
+        base_url = company_base_url(settings.company_domain)
+    else:
+        raise ConfigError(
+            "A token is set but not where to send it: set PIPEDRIVE_COMPANY_DOMAIN=yourcompany "
+            "(as in yourcompany.pipedrive.com), or --company, or --base-url."
+        )
+    if settings.oauth_token is not None:
+        options["oauth_token"] = token
+    else:
+        options["api_token"] = token
+    client = PipedriveClient(base_url, **options)
+    cache = DiskCache(locations.cache_dir(), account_key(base_url, token))
+    domain = settings.company_domain
+    return AccountSession(client, Lookups(client, cache), company_domain=domain)
+
+
+def _settings_from_args(args: argparse.Namespace) -> Settings:
+    cli = {
+        "demo": args.demo,
+        "demo_seed": args.demo_seed,
+        "demo_size": args.demo_size,
+        "company_domain": args.company_domain,
+        "base_url": args.base_url,
+        "read_only": args.read_only,
+        "theme": args.theme,
+    }
+    return load_settings(cli)
+
+
+def _run_demo_server(args: argparse.Namespace) -> int:
+    from pipedrive_tui.demo.server import serve
+
+    try:
+        serve(port=args.port, seed=args.seed, size=args.size, token=args.token)
+    except KeyboardInterrupt:
+        return 0
+    except OSError as error:
+        print(f"pipedrive-tui demo-server: cannot listen on port {args.port}: {error}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit status (errors go to stderr, never a traceback)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo-server":
+        return _run_demo_server(args)
+    try:
+        settings = _settings_from_args(args)
+        session = build_session(settings)
+    except (ConfigError, ValueError) as error:
+        print(f"pipedrive-tui: {error}", file=sys.stderr)
+        return 2
+    from pipedrive_tui.app import PipedriveApp
+
+    app = PipedriveApp(session, settings)
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""One connected account: its client, its cached lookups, and what the header shows about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipedrive_tui.api.client import PipedriveClient
+from pipedrive_tui.api.models import User
+from pipedrive_tui.data.lookups import Lookups
+
+__all__ = ["AccountSession"]
+
+
+@dataclass
+class AccountSession:
+    """What the app holds for the account it works on.
+
+    ``company_domain`` builds links to the web app (``https://{domain}.pipedrive.com/deal/1``);
+    ``is_demo`` says the account is the embedded demo, so the UI shows its DEMO badge.
+    """
+
+    client: PipedriveClient
+    lookups: Lookups
+    is_demo: bool = False
+    company_domain: str | None = None
+    me: User | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are refused."""
+        return self.client.read_only
+
+    def web_url(self, kind: str, record_id: int | str) -> str | None:
+        """The web app's address of a record, when the company domain is known."""
+        if not self.company_domain:
+            return None
+        return f"https://{self.company_domain}.pipedrive.com/{kind}/{record_id}"
+
+    async def load_me(self) -> User:
+        """Fetch (once) the current user, which also names the company."""
+        if self.me is None:
+            self.me = await self.client.get_current_user()
+            if self.company_domain is None and self.me.company_domain:
+                self.company_domain = self.me.company_domain
+        return self.me
+
+    async def aclose(self) -> None:
+        """Close the client's connections."""
+        await self.client.aclose()

@@ -1,0 +1,27 @@
+"""The frame every screen shares: header, account bar, body, status line, footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from pipedrive_tui.widgets.account_bar import AccountBar
+from pipedrive_tui.widgets.status_line import StatusLine
+
+__all__ = ["AppScreen"]
+
+
+class AppScreen(Screen[None]):
+    """A screen with the app's chrome around the body that :meth:`compose_body` yields."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield AccountBar()
+        yield from self.compose_body()
+        yield StatusLine()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets."""
+        yield from ()
