@@ -29,8 +29,14 @@ class PipedriveApp(App[None]):
     CSS_PATH = [str(locations.styles_dir() / "app.tcss")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave pipedrive-tui"),
-        Binding("question_mark", "toggle_help", "Help", id="app.help", key_display="?",
-                tooltip="Show or hide every key of this screen"),
+        Binding(
+            "question_mark",
+            "toggle_help",
+            "Help",
+            id="app.help",
+            key_display="?",
+            tooltip="Show or hide every key of this screen",
+        ),
     ]
 
     def __init__(

@@ -39,12 +39,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", default=None, help="open the demo account")
     parser.add_argument("--demo-seed", type=int, metavar="N", help="which demo account (seed)")
     parser.add_argument("--demo-size", type=int, metavar="N", help="number of deals in the demo")
-    parser.add_argument("--company", dest="company_domain", metavar="DOMAIN",
-                        help="company domain: acme for https://acme.pipedrive.com")
-    parser.add_argument("--base-url", metavar="URL",
-                        help="a proxy or Pipedrive-compatible server instead of the company URL")
-    parser.add_argument("--read-only", action="store_true", default=None,
-                        help="refuse every write (nothing is changed in Pipedrive)")
+    parser.add_argument(
+        "--company",
+        dest="company_domain",
+        metavar="DOMAIN",
+        help="company domain: acme for https://acme.pipedrive.com",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="a proxy or Pipedrive-compatible server instead of the company URL",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=None,
+        help="refuse every write (nothing is changed in Pipedrive)",
+    )
     parser.add_argument("--theme", help="Textual theme name")
     sub = parser.add_subparsers(dest="command")
     server = sub.add_parser("demo-server", help="serve the demo account over http://127.0.0.1")
@@ -119,8 +130,10 @@ def _run_demo_server(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 0
     except OSError as error:
-        print(f"pipedrive-tui demo-server: cannot listen on port {args.port}: {error}",
-              file=sys.stderr)
+        print(
+            f"pipedrive-tui demo-server: cannot listen on port {args.port}: {error}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

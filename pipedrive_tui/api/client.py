@@ -573,7 +573,9 @@ class PipedriveClient:
         return await self.fetch_all("list_notes", ceiling=ceiling, params=params)
 
 
-def _shape_error(endpoint: Endpoint, exc: ValidationError, prefix: str = "") -> InvalidResponseError:
+def _shape_error(
+    endpoint: Endpoint, exc: ValidationError, prefix: str = ""
+) -> InvalidResponseError:
     errors = exc.errors()
     where = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
     what = errors[0]["msg"] if errors else "invalid"

@@ -144,7 +144,7 @@ def render(table: Mapping[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write (or with ``--check`` compare) ``token_costs.json``; the exit status says if it differs."""
+    """Write ``token_costs.json`` (with ``--check``, only compare); exit 1 when it differs."""
     parser = argparse.ArgumentParser(
         prog="python -m pipedrive_tui.api.gen_token_costs", description=__doc__.split("\n")[0]
     )

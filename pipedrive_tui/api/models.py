@@ -2,8 +2,8 @@
 
 Every model ignores keys it does not know, so a new field on Pipedrive's side never breaks the app.
 Only the fields the app relies on are typed; custom-field values stay raw (``custom_fields`` on v2
-records, the hash-keyed root keys of v1 records in ``extra_fields``) and are named and formatted in
-:mod:`pipedrive_tui.fields`.
+records; the hash-keyed root keys of v1 leads, gathered into ``custom_fields`` too) and are
+named and formatted in :mod:`pipedrive_tui.fields`.
 """
 
 from __future__ import annotations

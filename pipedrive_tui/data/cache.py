@@ -7,6 +7,7 @@ by another format, is discarded and refetched, never fatal.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -94,17 +95,13 @@ class DiskCache:
 
     def discard(self, kind: str) -> None:
         """Remove one kind's file."""
-        try:
+        with contextlib.suppress(OSError):
             self._path(kind).unlink()
-        except OSError:
-            pass
 
     def clear(self) -> None:
         """Remove every file of this account."""
         if not self.folder.exists():
             return
         for path in self.folder.glob("*.json"):
-            try:
+            with contextlib.suppress(OSError):
                 path.unlink()
-            except OSError:
-                pass

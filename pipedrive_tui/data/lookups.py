@@ -42,7 +42,9 @@ KINDS: dict[str, LookupKind[Any]] = {
     kind.name: kind
     for kind in (
         LookupKind("deal_fields", m.FieldDefinition, 24 * HOUR, lambda c: c.list_fields("deal")),
-        LookupKind("person_fields", m.FieldDefinition, 24 * HOUR, lambda c: c.list_fields("person")),
+        LookupKind(
+            "person_fields", m.FieldDefinition, 24 * HOUR, lambda c: c.list_fields("person")
+        ),
         LookupKind(
             "organization_fields",
             m.FieldDefinition,

@@ -28,12 +28,12 @@ __all__ = [
     "NOTE_TEMPLATES",
     "PARTNER_NAMES",
     "REQUIREMENT_TEXTS",
-    "STREETS",
 ]
 
 FIRST_NAMES: tuple[str, ...] = (
-    "Alice", "Aaron", "Beatrice", "Bruno", "Camille", "Carlos", "Dana", "Dmitri", "Elena", "Emeka",
-    "Fatima", "Felix", "Greta", "Gustavo", "Hannah", "Hiroshi", "Ingrid", "Ivan", "Jasmine", "Jonas",
+    "Alice", "Aaron", "Beatrice", "Bruno", "Camille", "Carlos", "Dana", "Dmitri", "Elena",
+    "Emeka", "Fatima", "Felix", "Greta", "Gustavo", "Hannah", "Hiroshi", "Ingrid", "Ivan",
+    "Jasmine", "Jonas",
     "Keiko", "Kwame", "Laura", "Lars", "Maya", "Mateo", "Nadia", "Nils", "Olivia", "Omar",
     "Paula", "Pedro", "Quinn", "Rafael", "Rosa", "Sanjay", "Sofia", "Stefan", "Tamara", "Tomás",
     "Uma", "Victor", "Wanda", "William", "Ximena", "Yusuf", "Yara", "Zoltan", "Zara", "Anika",
@@ -61,33 +61,27 @@ COMPANY_TAILS: tuple[str, ...] = (
     "Textiles", "Software", "Outfitters", "Consulting", "Pharma", "Studios", "Systems",
 )  # fmt: skip
 
-#: ``(locality, country, postal code, admin area)`` of plausible addresses.
-CITIES: tuple[tuple[str, str, str, str], ...] = (
-    ("London", "United Kingdom", "EC1A 1BB", "England"),
-    ("Manchester", "United Kingdom", "M1 1AE", "England"),
-    ("Berlin", "Germany", "10115", "Berlin"),
-    ("Munich", "Germany", "80331", "Bavaria"),
-    ("Paris", "France", "75002", "Île-de-France"),
-    ("Lyon", "France", "69002", "Auvergne-Rhône-Alpes"),
-    ("Stockholm", "Sweden", "111 52", "Stockholm County"),
-    ("Gothenburg", "Sweden", "411 03", "Västra Götaland"),
-    ("Tallinn", "Estonia", "10115", "Harju maakond"),
-    ("New York", "United States", "10001", "NY"),
-    ("Austin", "United States", "78701", "TX"),
-    ("San Francisco", "United States", "94105", "CA"),
-    ("Tokyo", "Japan", "100-0005", "Tokyo"),
-    ("Osaka", "Japan", "530-0001", "Osaka"),
-    ("Zürich", "Switzerland", "8001", "Zürich"),
-    ("Lisbon", "Portugal", "1100-148", "Lisboa"),
-    ("Madrid", "Spain", "28013", "Comunidad de Madrid"),
-    ("Toronto", "Canada", "M5H 2N2", "ON"),
+#: ``(locality, country, postal code, admin area, street)`` of plausible addresses.
+CITIES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("London", "United Kingdom", "EC1A 1BB", "England", "High Street"),
+    ("Manchester", "United Kingdom", "M1 1AE", "England", "Market Street"),
+    ("Berlin", "Germany", "10115", "Berlin", "Hauptstraße"),
+    ("Munich", "Germany", "80331", "Bavaria", "Leopoldstraße"),
+    ("Paris", "France", "75002", "Île-de-France", "Rue de Rivoli"),
+    ("Lyon", "France", "69002", "Auvergne-Rhône-Alpes", "Rue de la République"),
+    ("Stockholm", "Sweden", "111 52", "Stockholm County", "Drottninggatan"),
+    ("Gothenburg", "Sweden", "411 03", "Västra Götaland", "Kungsportsavenyen"),
+    ("Tallinn", "Estonia", "10115", "Harju maakond", "Mustamäe tee"),
+    ("New York", "United States", "10001", "NY", "Fifth Avenue"),
+    ("Austin", "United States", "78701", "TX", "Congress Avenue"),
+    ("San Francisco", "United States", "94105", "CA", "Market Street"),
+    ("Tokyo", "Japan", "100-0005", "Tokyo", "Chūō-dōri"),
+    ("Osaka", "Japan", "530-0001", "Osaka", "Midōsuji"),
+    ("Zürich", "Switzerland", "8001", "Zürich", "Bahnhofstrasse"),
+    ("Lisbon", "Portugal", "1100-148", "Lisboa", "Rua Augusta"),
+    ("Madrid", "Spain", "28013", "Comunidad de Madrid", "Gran Vía"),
+    ("Toronto", "Canada", "M5H 2N2", "ON", "King Street West"),
 )
-
-STREETS: tuple[str, ...] = (
-    "High Street", "Market Street", "Station Road", "Hauptstraße", "Rue de Rivoli", "Drottninggatan",
-    "Mustamäe tee", "Fifth Avenue", "Congress Avenue", "Bahnhofstrasse", "Rua Augusta", "Gran Vía",
-    "King Street West", "Chūō-dōri", "Church Lane", "Harbour Road",
-)  # fmt: skip
 
 JOB_TITLES: tuple[str, ...] = (
     "CEO", "CTO", "Head of Sales", "Procurement Manager", "Operations Director", "IT Manager",
@@ -132,7 +126,7 @@ NOTE_TEMPLATES: tuple[str, ...] = (
     "<p>Sent the proposal to {name}.</p><ul><li>Pricing: tier 2</li><li>Term: 12 months</li></ul>",
     "<p>Meeting notes</p><ol><li>Budget confirmed</li><li>Legal review pending</li>"
     "<li>Kick-off in January</li></ol>",
-    "<p>{name} asked about the API — shared <a href=\"https://developers.pipedrive.com\">the docs"
+    '<p>{name} asked about the API — shared <a href="https://developers.pipedrive.com">the docs'
     "</a>.</p>",
     "<p>Decision maker is on holiday until the 3rd.<br>Ping again after that.</p>",
     "<p><i>Reminder:</i> competitor quote came in 10% lower. Prepare a counter-offer.</p>",
@@ -148,43 +142,43 @@ MAIL_SUBJECTS: tuple[str, ...] = (
     "Agenda for the workshop",
 )  # fmt: skip
 
-#: HTML mail bodies: links, quoting, lists and tables. Placeholders: ``{name}``, ``{me}``,
-#: ``{org}``, ``{num}``.
+#: HTML mail bodies: links, quoting, lists and tables. Placeholders: ``{to}`` (the recipient's
+#: first name), ``{sender}`` (the sender's), ``{org}`` and ``{num}``.
 MAIL_HTML_BODIES: tuple[str, ...] = (
-    "<html><body><p>Hi {name},</p><p>Thanks for your time today. As promised, here is the "
-    "<a href=\"https://northwind-demo.example.com/proposal/{num}\">proposal for {org}</a>.</p>"
-    "<p>Best regards,<br>{me}</p></body></html>",
-    "<div dir=\"ltr\"><p>Hello {me},</p><p>Sounds good to us. A few points:</p><ul>"
+    "<html><body><p>Hi {to},</p><p>Thanks for your time today. As promised, here is the "
+    '<a href="https://northwind-demo.example.com/proposal/{num}">proposal for {org}</a>.</p>'
+    "<p>Best regards,<br>{sender}</p></body></html>",
+    '<div dir="ltr"><p>Hello {to},</p><p>Sounds good to us. A few points:</p><ul>'
     "<li>Start date: 1 February</li><li>Seats: 25 to begin with</li>"
-    "<li>Invoicing quarterly</li></ul><p>Cheers,<br>{name}</p>"
-    "<blockquote type=\"cite\"><p>On Monday, {me} wrote:</p><p>Could you confirm the start "
+    "<li>Invoicing quarterly</li></ul><p>Cheers,<br>{sender}</p>"
+    '<blockquote type="cite"><p>On Monday, {to} wrote:</p><p>Could you confirm the start '
     "date and the number of seats?</p></blockquote></div>",
-    "<p>Hi {name},</p><p>Here is the updated price breakdown:</p>"
-    "<table border=\"1\"><thead><tr><th>Item</th><th>Qty</th><th>Price</th></tr></thead>"
+    "<p>Hi {to},</p><p>Here is the updated price breakdown:</p>"
+    '<table border="1"><thead><tr><th>Item</th><th>Qty</th><th>Price</th></tr></thead>'
     "<tbody><tr><td>Licence</td><td>25</td><td>12,500.00</td></tr>"
     "<tr><td>Onboarding</td><td>1</td><td>2,000.00</td></tr>"
     "<tr><td><b>Total</b></td><td></td><td><b>14,500.00</b></td></tr></tbody></table>"
-    "<p>Let me know if anything is unclear.</p><p>{me}</p>",
-    "<p>{me},</p><p>We reviewed the contract internally. Comments inline below.</p>"
+    "<p>Let me know if anything is unclear.</p><p>{sender}</p>",
+    "<p>{to},</p><p>We reviewed the contract internally. Comments inline below.</p>"
     "<blockquote><p>3.1 The term is twelve (12) months.</p>"
     "<blockquote><p>Can we make it 24 months with a discount?</p></blockquote></blockquote>"
-    "<p>Also see <a href=\"https://example.org/terms\">our standard terms</a>.</p>"
-    "<p>Kind regards,<br>{name}<br><small>{org}</small></p>",
-    "<p>Dear {name},</p><ol><li>Sign the order form</li><li>Book the kick-off</li>"
-    "<li>Invite your admins</li></ol><p>Agenda: <a href=\"https://example.org/agenda?id={num}&amp;"
-    "lang=en\">workshop agenda</a></p><hr><p style=\"color:#888\">Sent from Northwind Demo</p>",
+    '<p>Also see <a href="https://example.org/terms">the standard terms</a>.</p>'
+    "<p>Kind regards,<br>{sender}</p>",
+    "<p>Dear {to},</p><p>Next steps for {org}:</p><ol><li>Sign the order form</li>"
+    "<li>Book the kick-off</li><li>Invite your admins</li></ol>"
+    '<p>Agenda: <a href="https://example.org/agenda?id={num}&amp;lang=en">workshop agenda</a>'
+    '</p><hr><p style="color:#888">{sender} · sent from my phone</p>',
 )
 
 #: Plain-text mail bodies, with ``>`` quoting the way mail clients write it.
 MAIL_TEXT_BODIES: tuple[str, ...] = (
-    "Hi {me},\n\nJust checking whether you had a chance to look at our questions.\n\n"
-    "Thanks,\n{name}",
-    "Hello {name},\n\nAttached is invoice {num}. Payment terms: 30 days.\n\n"
-    "-- \n{me}\nNorthwind Demo Ltd",
-    "{me},\n\nSure, Tuesday 10:00 works.\n\nOn Mon, {name} wrote:\n> Would Tuesday morning work"
-    " for a call?\n> We could go through the pilot results.\n\n{name}",
-    "Hi {name},\n\nYour trial of Northwind ends in 3 days. Reply to this mail to extend it.\n\n"
-    "* Keep your data\n* Add more seats\n* Talk to us: https://example.org/contact\n\n{me}",
+    "Hi {to},\n\nJust checking whether you had a chance to look at the questions.\n\n"
+    "Thanks,\n{sender}",
+    "Hello {to},\n\nAttached is invoice {num}. Payment terms: 30 days.\n\n-- \n{sender}",
+    "{to},\n\nSure, Tuesday 10:00 works.\n\nOn Mon, {to} wrote:\n> Would Tuesday morning work"
+    " for a call?\n> We could go through the pilot results.\n\n{sender}",
+    "Hi {to},\n\nA quick summary for {org}:\n\n* Keep your data\n* Add more seats\n"
+    "* Details: https://example.org/contact\n\n{sender}",
 )
 
 # --- hostile text, used on a few fixed records ------------------------------------------------

@@ -71,9 +71,7 @@ def field_value(record: Record, code: str) -> Any:
     return value
 
 
-def compile_conditions(
-    store: DemoStore, conditions: Mapping[str, Any], kind: str
-) -> Predicate:
+def compile_conditions(store: DemoStore, conditions: Mapping[str, Any], kind: str) -> Predicate:
     """A predicate for ``kind`` records (``deal`` or ``lead``) from a filter's conditions tree."""
     today = store.now().date()
     groups: list[tuple[str, list[Predicate]]] = []
@@ -97,7 +95,9 @@ def compile_conditions(
 
 def _condition(store: DemoStore, line: Mapping[str, Any], kind: str, today: date) -> Predicate:
     obj = str(line.get("object") or kind)
-    obj = {"org": "organization", "people": "person", "deals": "deal", "leads": "lead"}.get(obj, obj)
+    obj = {"org": "organization", "people": "person", "deals": "deal", "leads": "lead"}.get(
+        obj, obj
+    )
     field = store.field_by_id(obj, line.get("field_id"))
     operator = str(line.get("operator") or "=")
     if field is None:
@@ -106,9 +106,14 @@ def _condition(store: DemoStore, line: Mapping[str, Any], kind: str, today: date
     related = _related(store, obj, kind)
     compare = _comparison(operator, line.get("value"), today)
 
+    is_set = field.get("field_type") == "set"
+
     def test(record: Record) -> bool:
         target = related(record)
-        return compare(None if target is None else field_value(target, code))
+        value = None if target is None else field_value(target, code)
+        if is_set and isinstance(value, str):  # v1 records hold a set as "11,12"
+            value = [part for part in value.split(",") if part]
+        return compare(value)
 
     return test
 

@@ -24,6 +24,8 @@ __all__ = [
     "cursor_page",
     "decode_cursor",
     "encode_cursor",
+    "error_body",
+    "is_date",
     "not_found",
     "offset_meta",
     "offset_window",

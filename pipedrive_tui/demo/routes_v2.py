@@ -92,8 +92,9 @@ def _updated(request: Request) -> Predicate | None:
     since, until = request.timestamp("updated_since"), request.timestamp("updated_until")
     if since is None and until is None:
         return None
-    return lambda r: (since is None or str(r.get("update_time") or "") >= since) and (
-        until is None or str(r.get("update_time") or "") < until
+    return lambda r: (
+        (since is None or str(r.get("update_time") or "") >= since)
+        and (until is None or str(r.get("update_time") or "") < until)
     )
 
 
@@ -111,7 +112,9 @@ def _saved_filter(store: DemoStore, request: Request, kind: str, types: tuple[st
     if saved is None or saved.get("active_flag") is False:
         raise not_found(f"Filter with id {filter_id} not found")
     if saved.get("type") not in types:
-        raise bad_request(f"Filter {filter_id} is a {saved.get('type')} filter, not a {kind} filter")
+        raise bad_request(
+            f"Filter {filter_id} is a {saved.get('type')} filter, not a {kind} filter"
+        )
     return compile_conditions(store, saved.get("conditions") or {}, kind)
 
 

@@ -5,32 +5,33 @@ Every condition names its field by ``field_id``: the string of the field's numer
 (``object: "lead"``). ``field_code`` is the field's ``field_code`` / ``key`` (the 40-hex key for
 a custom field). The ids are fixed, so the filters are the same for every seed:
 
-======  ======================  ============================  =======================================
-filter  name                    and-group                     or-group
-======  ======================  ============================  =======================================
-1       My open deals           deal 10 status = open;        (empty)
-                                deal 4 owner_id = 101
-2       Big Sales deals         deal 8 pipeline_id = 1;       deal 9 stage_id = 4; deal 9 stage_id = 5
-                                deal 5 value >= 50000
-3       Closing this quarter    deal 13 expected_close_date   (empty)
-                                >= 2026-10-01 and <= 2026-12-31;
-                                deal 10 status = open
-4       Won or lost             (empty)                       deal 10 status = won; status = lost
-5       Renewals                deal 2 title LIKE '%$%'       deal 2 title LIKE '$%' "Acme";
-                                "renewal"                     deal 5 value < 1000
-6       Critical, no org        deal 60 Priority = 104;       deal 4 owner_id != 106;
-                                deal 7 org_id IS NULL         deal 5 value > 10000
-7       No close date yet       deal 13 IS NULL;              (empty)
-                                deal 10 status != lost
-8       Has a contract number   deal 51 Contract number       deal 60 Priority = 103;
-                                IS NOT NULL                   deal 60 Priority = 104
-9       My pilot leads          lead 202 owner_id = 101       lead 201 title LIKE '%$%' "pilot";
-                                                              lead 203 value > 5000
-10      Leads without value     lead 203 value IS NULL        lead 204 expected_close_date
-                                                              < 2026-12-01; lead 204 IS NULL
-11      Frank's old deals       deal 4 owner_id = 106;        deal 14 add_time <= 2025-06-30;
-                                deal 10 status != won         deal 54 Discount % > 20
-======  ======================  ============================  =======================================
+==  ======================  ==================================  =================================
+id  name                    and-group                           or-group
+==  ======================  ==================================  =================================
+1   My open deals           deal 10 status = open;              (empty)
+                            deal 4 owner_id = 101
+2   Big Sales deals         deal 8 pipeline_id = 1;             deal 9 stage_id = 4;
+                            deal 5 value >= 50000               deal 9 stage_id = 5
+3   Closing this quarter    deal 13 expected_close_date         (empty)
+                            >= 2026-10-01 and <= 2026-12-31;
+                            deal 10 status = open
+4   Won or lost             (empty)                             deal 10 status = won;
+                                                                deal 10 status = lost
+5   Renewals                deal 2 title LIKE '%$%' renewal     deal 2 title LIKE '$%' Acme;
+                                                                deal 5 value < 1000
+6   Critical, no org        deal 60 Priority = 104;             deal 4 owner_id != 106;
+                            deal 7 org_id IS NULL               deal 5 value > 10000
+7   No close date yet       deal 13 IS NULL;                    (empty)
+                            deal 10 status != lost
+8   Has a contract number   deal 51 Contract number             deal 60 Priority = 103;
+                            IS NOT NULL                         deal 60 Priority = 104
+9   My pilot leads          lead 202 owner_id = 101             lead 201 title LIKE '%$%' pilot;
+                                                                lead 203 value > 5000
+10  Leads without value     lead 203 value IS NULL              lead 204 < 2026-12-01;
+                                                                lead 204 IS NULL
+11  Frank's old deals       deal 4 owner_id = 106;              deal 14 add_time <= 2025-06-30;
+                            deal 10 status != won               deal 54 Discount % > 20
+==  ======================  ==================================  =================================
 
 Field ids: deal 2 title, 4 owner_id (user), 5 value (monetary), 7 org_id, 8 pipeline_id,
 9 stage_id, 10 status, 13 expected_close_date, 14 add_time, 51 "Contract number" (varchar),
@@ -53,28 +54,86 @@ _Cond = tuple[int, str, str | None]
 #: ``(id, name, type, owner, visible_to, and-conditions, or-conditions)``.
 _FILTERS: tuple[tuple[int, str, str, int, str, tuple[_Cond, ...], tuple[_Cond, ...]], ...] = (
     (1, "My open deals", "deals", 101, "1", ((10, "=", "open"), (4, "=", "101")), ()),
-    (2, "Big Sales deals", "deals", 101, "3", ((8, "=", "1"), (5, ">=", "50000")),
-     ((9, "=", "4"), (9, "=", "5"))),
-    (3, "Closing this quarter", "deals", 102, "3",
-     ((13, ">=", "2026-10-01"), (13, "<=", "2026-12-31"), (10, "=", "open")), ()),
+    (
+        2,
+        "Big Sales deals",
+        "deals",
+        101,
+        "3",
+        ((8, "=", "1"), (5, ">=", "50000")),
+        ((9, "=", "4"), (9, "=", "5")),
+    ),
+    (
+        3,
+        "Closing this quarter",
+        "deals",
+        102,
+        "3",
+        ((13, ">=", "2026-10-01"), (13, "<=", "2026-12-31"), (10, "=", "open")),
+        (),
+    ),
     (4, "Won or lost", "deals", 103, "7", (), ((10, "=", "won"), (10, "=", "lost"))),
-    (5, "Renewals", "deals", 101, "3", ((2, "LIKE '%$%'", "renewal"),),
-     ((2, "LIKE '$%'", "Acme"), (5, "<", "1000"))),
-    (6, "Critical, no organization", "deals", 101, "3", ((60, "=", "104"), (7, "IS NULL", None)),
-     ((4, "!=", "106"), (5, ">", "10000"))),
+    (
+        5,
+        "Renewals",
+        "deals",
+        101,
+        "3",
+        ((2, "LIKE '%$%'", "renewal"),),
+        ((2, "LIKE '$%'", "Acme"), (5, "<", "1000")),
+    ),
+    (
+        6,
+        "Critical, no organization",
+        "deals",
+        101,
+        "3",
+        ((60, "=", "104"), (7, "IS NULL", None)),
+        ((4, "!=", "106"), (5, ">", "10000")),
+    ),
     (7, "No close date yet", "deals", 104, "1", ((13, "IS NULL", None), (10, "!=", "lost")), ()),
-    (8, "Has a contract number", "deals", 101, "7", ((51, "IS NOT NULL", None),),
-     ((60, "=", "103"), (60, "=", "104"))),
-    (9, "My pilot leads", "leads", 101, "1", ((202, "=", "101"),),
-     ((201, "LIKE '%$%'", "pilot"), (203, ">", "5000"))),
-    (10, "Leads without value", "leads", 102, "3", ((203, "IS NULL", None),),
-     ((204, "<", "2026-12-01"), (204, "IS NULL", None))),
-    (11, "Frank's old deals", "deals", 106, "3", ((4, "=", "106"), (10, "!=", "won")),
-     ((14, "<=", "2025-06-30"), (54, ">", "20"))),
-)  # fmt: skip
+    (
+        8,
+        "Has a contract number",
+        "deals",
+        101,
+        "7",
+        ((51, "IS NOT NULL", None),),
+        ((60, "=", "103"), (60, "=", "104")),
+    ),
+    (
+        9,
+        "My pilot leads",
+        "leads",
+        101,
+        "1",
+        ((202, "=", "101"),),
+        ((201, "LIKE '%$%'", "pilot"), (203, ">", "5000")),
+    ),
+    (
+        10,
+        "Leads without value",
+        "leads",
+        102,
+        "3",
+        ((203, "IS NULL", None),),
+        ((204, "<", "2026-12-01"), (204, "IS NULL", None)),
+    ),
+    (
+        11,
+        "Frank's old deals",
+        "deals",
+        106,
+        "3",
+        ((4, "=", "106"), (10, "!=", "won")),
+        ((14, "<=", "2025-06-30"), (54, ">", "20")),
+    ),
+)
 
 
-def saved_filters(clock: Clock, deal_fields: list[Record], lead_fields: list[Record]) -> list[Record]:
+def saved_filters(
+    clock: Clock, deal_fields: list[Record], lead_fields: list[Record]
+) -> list[Record]:
     """Eleven saved filters on deals and leads, each with an and-group and an or-group."""
     codes: dict[tuple[str, int], str] = {}
     for field in deal_fields:

@@ -166,6 +166,16 @@ class DemoStore:
         self._fields_by_code = {
             kind: {_field_code(f): f for f in fields} for kind, fields in self.field_sets.items()
         }
+        self._custom = {
+            kind: {
+                code: f
+                for code, f in by_code.items()
+                if f.get("is_custom_field") or f.get("edit_flag")
+            }
+            for kind, by_code in self._fields_by_code.items()
+        }
+        #: Caches kept by the search routes (see :mod:`pipedrive_tui.demo.search`).
+        self.search_cache: dict[str, Any] = {}
         self._next_filter_id = max(self.filters, default=0) + 1
         self._serial = 0
 
@@ -204,11 +214,7 @@ class DemoStore:
 
     def custom_fields(self, kind: str) -> dict[str, Record]:
         """The custom fields of an entity kind by their hash code."""
-        return {
-            code: f
-            for code, f in self._fields_by_code.get(kind, {}).items()
-            if f.get("is_custom_field") or f.get("edit_flag")
-        }
+        return self._custom.get(kind, {})
 
     def first_stage(self, pipeline_id: int) -> Record | None:
         """The stage with the lowest ``order_nr`` of a pipeline."""
@@ -217,7 +223,9 @@ class DemoStore:
 
     def thread_messages(self, thread_id: int) -> list[Record]:
         """The messages of a thread, oldest first."""
-        messages = [self.messages.by_id[i] for i in self.messages.bucket("mail_thread_id", thread_id)]
+        messages = [
+            self.messages.by_id[i] for i in self.messages.bucket("mail_thread_id", thread_id)
+        ]
         return sorted(messages, key=lambda m: (str(m.get("message_time") or ""), m["id"]))
 
     def deal_threads(self, deal_id: int) -> list[Record]:

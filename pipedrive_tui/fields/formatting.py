@@ -209,6 +209,8 @@ def _option_text(definition: FieldDefinition | None, item: Any) -> str:
         # include_option_labels=true sends {id, label}: the label is as fresh as the record.
         if not is_empty_value(item.get("label")):
             return _readable(item["label"])
+        if is_empty_value(item.get("id", item.get("value"))):
+            return _readable(item)
         item = item.get("id", item.get("value"))
     if definition is not None:
         label = definition.option_label(item)

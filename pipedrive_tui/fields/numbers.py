@@ -8,7 +8,7 @@ and would turn 2.675 into "2.67".
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from pipedrive_tui.api.models import Currency
@@ -76,7 +76,12 @@ def format_money(amount: Any, currency: str | None, context: FieldContext | None
     decimals = 2
     if info is not None:
         decimals = min(max(info.decimal_points, 0), _MAX_DECIMALS)
-    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    try:
+        # The default 28 digits would reject quantizing amounts beyond about 1e26.
+        with localcontext(prec=100):
+            rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return f"{format_number(number)} {code}".strip()
     digits = format(abs(rounded), f",.{decimals}f")
     # Decimal("-0.00") < 0 is False, so a value rounded to zero gets no minus sign.
     sign = "-" if rounded < 0 else ""

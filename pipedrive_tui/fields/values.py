@@ -61,6 +61,8 @@ COMPANION_SUFFIXES = frozenset(
     {"currency", "until", "timezone_id", "timezone_name", *ADDRESS_PARTS}
 )
 
+# Longest first, so that a key ending in two known suffixes splits the same way every time.
+_SUFFIXES_LONGEST_FIRST = tuple(sorted(COMPANION_SUFFIXES, key=lambda s: (-len(s), s)))
 _RANGE_TYPES = frozenset({"daterange", "timerange"})
 _ID_TYPES = frozenset({"enum", "user", "org", "people"})
 # Keys of a composite value that describe the value rather than hold it: a monetary value with
@@ -88,7 +90,7 @@ def split_companion(key: str, keys: Mapping[str, Any] | None = None) -> tuple[st
         return key[:40], key[41:]
     if keys is None:
         return None
-    for suffix in COMPANION_SUFFIXES:
+    for suffix in _SUFFIXES_LONGEST_FIRST:
         tail = "_" + suffix
         if key.endswith(tail) and key[: -len(tail)] in keys:
             return key[: -len(tail)], suffix

@@ -75,7 +75,14 @@ class OverviewScreen(AppScreen):
         self.app.post_message(Activity("Loading pipelines and stages…"))
         lookups = self.session.lookups
         try:
-            for kind in ("pipelines", "stages", "users", "currencies", "deal_fields", "lead_labels"):
+            for kind in (
+                "pipelines",
+                "stages",
+                "users",
+                "currencies",
+                "deal_fields",
+                "lead_labels",
+            ):
                 await lookups.get(kind, refresh=refresh)
             deal_fields = await lookups.fields("deal")
             facts = AccountFacts(

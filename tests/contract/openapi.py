@@ -65,15 +65,16 @@ PREFIXES: Mapping[str, str] = {"v1": "/v1", "v2": "/api/v2"}
 #: The media type whose schemas and examples are used.
 JSON = "application/json"
 
-# --- known spec errata ---------------------------------------------------------------------------
+# --- known spec errata ----------------------------------------------------------------------------
+
 
 def _flat_paging(path: str) -> str:
     return (
         f"v1.yaml paths.{path}.get.responses.200 (application/json schema) declares the offset "
         "paging metadata flat, as additional_data.start/limit/more_items_in_collection, while the "
         "spec's own example (like the live API) nests it in additional_data.pagination "
-        "(v1-reference §4, §10 #9). Workaround: the client reads additional_data.pagination first "
-        "and falls back to the flat keys."
+        "(v1-reference §4, §10 #9). Workaround: the client (api.pagination.read_offset_meta) reads "
+        "additional_data.pagination first and falls back to the flat keys."
     )
 
 
@@ -81,8 +82,8 @@ def _no_paging_in_example(path: str) -> str:
     return (
         f"v1.yaml paths.{path}.get.responses.200: the schema declares additional_data.start/limit/"
         "more_items_in_collection but the example has no additional_data at all (v1-reference "
-        "§10 #28). Workaround: the client accepts a page without paging metadata and stops after "
-        "a page shorter than the limit it asked for."
+        "§10 #28). Workaround: without paging metadata the client (api.pagination."
+        "read_offset_meta) stops after a page shorter than the limit it asked for."
     )
 
 
@@ -103,8 +104,8 @@ KNOWN_ERRATA: dict[tuple[str, str], str] = {
     ("getMailThreads", "$.additional_data"): (
         "v1.yaml paths./mailbox/mailThreads.get takes start/limit, but neither its 200 schema nor "
         "its example documents any additional_data, so whether another page exists is not in the "
-        "spec (v1-reference §4 'Mailbox', §10 #6). Workaround: the client reads paging metadata "
-        "when present and otherwise stops after a page shorter than the limit it asked for."
+        "spec (v1-reference §4 'Mailbox', §10 #6). Workaround: without paging metadata the client "
+        "(api.pagination.read_offset_meta) stops after a page shorter than the limit it asked for."
     ),
 }
 
@@ -131,7 +132,7 @@ def _path_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(regex)
 
 
-# --- loading -------------------------------------------------------------------------------------
+# --- loading --------------------------------------------------------------------------------------
 
 
 def spec_dir() -> Path:
@@ -184,7 +185,7 @@ def _validator(specs: Specs) -> SpecValidator:
     return SpecValidator(specs)
 
 
-# --- OpenAPI 3.0 schema → JSON Schema 2020-12 ------------------------------------------------------
+# --- OpenAPI 3.0 schema → JSON Schema 2020-12 -----------------------------------------------------
 
 #: OpenAPI keys that are not JSON Schema, or that would only add noise to a check.
 _DROPPED = frozenset({"example", "discriminator", "xml", "externalDocs", "nullable"})
@@ -406,7 +407,9 @@ class SpecValidator:
             path = path[len(prefix) :]
         found = self._tables[version].match(method, path)
         if found is None:
-            raise AssertionError(f"{version} {method.upper()} {path}: no such operation in the spec")
+            raise AssertionError(
+                f"{version} {method.upper()} {path}: no such operation in the spec"
+            )
         return found
 
     def operation_by_id(self, version: str, operation_id: str) -> SpecOperation:
@@ -447,7 +450,7 @@ class SpecValidator:
         media = response.get("content", {}).get(JSON)
         if media is None:
             raise AssertionError(f"{operation.operation_id} {key}: no {JSON} response in the spec")
-        return self._deref(version, media)  # type: ignore[no-any-return]
+        return self._deref(version, media)
 
     # schemas
 
@@ -566,7 +569,9 @@ class SpecValidator:
             return assemble_example(self._media(version, method, path, status).get("schema"))
         except LookupError:
             operation = self.operation(version, method, path)
-            raise AssertionError(f"{operation.operation_id} {status}: the spec has no example") from None
+            raise AssertionError(
+                f"{operation.operation_id} {status}: the spec has no example"
+            ) from None
 
 
 def _json_path(error: ValidationError) -> str:

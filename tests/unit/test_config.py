@@ -18,8 +18,9 @@ def test_no_token_means_demo(tmp_path: Path) -> None:
 
 def test_precedence_cli_env_file_defaults(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[pipedrive]\napi_token = "from-file"\ncompany_domain = "filecorp"\n'
-                    'theme = "nord"\n')
+    path.write_text(
+        '[pipedrive]\napi_token = "from-file"\ncompany_domain = "filecorp"\ntheme = "nord"\n'
+    )
     env = {"PIPEDRIVE_API_TOKEN": "from-env", "PIPEDRIVE_READ_ONLY": "1"}
     settings = load_settings({"company_domain": "clicorp"}, env=env, config_path=path)
     assert settings.secret() == "from-env"
@@ -31,8 +32,9 @@ def test_precedence_cli_env_file_defaults(tmp_path: Path) -> None:
 
 
 def test_demo_flag_wins_over_token(tmp_path: Path) -> None:
-    settings = load_settings({"demo": True}, env={"PIPEDRIVE_API_TOKEN": "x"},
-                             config_path=tmp_path / "c.toml")
+    settings = load_settings(
+        {"demo": True}, env={"PIPEDRIVE_API_TOKEN": "x"}, config_path=tmp_path / "c.toml"
+    )
     assert settings.use_demo
 
 
@@ -44,7 +46,7 @@ def test_blank_token_is_no_token(tmp_path: Path) -> None:
 def test_broken_config_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("[pipedrive\n")
-    with pytest.raises(ConfigError, match="config.toml"):
+    with pytest.raises(ConfigError, match=r"config\.toml"):
         load_settings(env={}, config_path=path)
 
 
@@ -56,8 +58,10 @@ def test_invalid_value_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_config_with_token_is_private(tmp_path: Path) -> None:
-    target = write_config({"api_token": 'tok"en\\x', "company_domain": "acme", "read_only": True},
-                          tmp_path / "cfg" / "config.toml")
+    target = write_config(
+        {"api_token": 'tok"en\\x', "company_domain": "acme", "read_only": True},
+        tmp_path / "cfg" / "config.toml",
+    )
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     settings = load_settings(env={}, config_path=target)
     assert settings.secret() == 'tok"en\\x'

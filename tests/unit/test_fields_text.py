@@ -40,7 +40,10 @@ from pipedrive_tui.fields.text import clean_line, clean_text, html_to_text
         # Bidi overrides could reorder what is shown.
         ("invoice\u202egpj.exe", "invoicegpj.exe"),
         # Rich markup is just text.
-        ("[bold]not bold[/] [red]x[/red] [link=http://x]y[/link]", "[bold]not bold[/] [red]x[/red] [link=http://x]y[/link]"),  # noqa: E501
+        (
+            "[bold]not bold[/] [red]x[/red] [link=http://x]y[/link]",
+            "[bold]not bold[/] [red]x[/red] [link=http://x]y[/link]",
+        ),
         ("Ünïcödé — ok 😀", "Ünïcödé — ok 😀"),
     ],
 )

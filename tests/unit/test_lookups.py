@@ -1,4 +1,4 @@
-"""Cached lookups: hit, miss, expiry, corrupt file, older format, refresh, single flight, no token."""
+"""Cached lookups: hit, miss, expiry, corrupt or older file, refresh, single flight, no token."""
 
 from __future__ import annotations
 
@@ -56,7 +56,9 @@ def clock() -> Clock:
 
 def make(server: Counter, clock: Clock, root: Path) -> tuple[Lookups, DiskCache]:
     client = PipedriveClient(
-        "https://acme.pipedrive.com", api_token=TOKEN, transport=httpx.MockTransport(server),
+        "https://acme.pipedrive.com",
+        api_token=TOKEN,
+        transport=httpx.MockTransport(server),
         max_retries=0,
     )
     cache = DiskCache(root, account_key(client.base_url, TOKEN))
@@ -104,8 +106,9 @@ async def test_explicit_refresh(server: Counter, clock: Clock, tmp_path: Path) -
     [
         "{not json",
         json.dumps({"format": FORMAT_VERSION - 1, "kind": "users", "saved_at": 0, "records": []}),
-        json.dumps({"format": FORMAT_VERSION, "kind": "users", "saved_at": 1e12,
-                    "records": [{"id": "x"}]}),
+        json.dumps(
+            {"format": FORMAT_VERSION, "kind": "users", "saved_at": 1e12, "records": [{"id": "x"}]}
+        ),
         json.dumps([1, 2, 3]),
         "\udcff",
     ],
@@ -184,8 +187,9 @@ async def test_invalidate_forgets_memory_and_disk(
 
 
 async def test_memory_only_lookups(server: Counter, clock: Clock) -> None:
-    client = PipedriveClient("https://acme.pipedrive.com", api_token=TOKEN,
-                             transport=httpx.MockTransport(server))
+    client = PipedriveClient(
+        "https://acme.pipedrive.com", api_token=TOKEN, transport=httpx.MockTransport(server)
+    )
     lookups = Lookups(client, None, clock=clock)
     await lookups.get("users")
     await lookups.get("users")

@@ -70,8 +70,9 @@ class OffsetServer:
 
 
 def client_for(handler: Any) -> PipedriveClient:
-    return PipedriveClient("https://x.pipedrive.com", api_token="t",
-                           transport=httpx.MockTransport(handler))
+    return PipedriveClient(
+        "https://x.pipedrive.com", api_token="t", transport=httpx.MockTransport(handler)
+    )
 
 
 @pytest.mark.parametrize(("total", "pages"), [(0, 1), (1, 1), (500, 1), (501, 2), (1234, 3)])
@@ -149,7 +150,9 @@ async def test_repeated_offset_stops_and_says_so() -> None:
 
 
 def test_offset_meta_reads_both_layouts() -> None:
-    nested = {"additional_data": {"pagination": {"more_items_in_collection": True, "next_start": 7}}}
+    nested = {
+        "additional_data": {"pagination": {"more_items_in_collection": True, "next_start": 7}}
+    }
     flat = {"additional_data": {"start": 0, "limit": 5, "more_items_in_collection": True}}
     assert read_offset_meta(nested, 0, 5, 5) == (True, 7)
     assert read_offset_meta(flat, 0, 5, 5) == (True, 5)

@@ -88,18 +88,48 @@ def test_company_domain_builds_base_url() -> None:
 @pytest.mark.parametrize(
     ("status", "body", "content_type", "error_type", "needle"),
     [
-        (400, {"success": False, "error": "Bad stage", "error_info": "See docs"}, "json",
-         e.BadRequestError, "Bad stage — See docs"),
-        (401, {"success": False, "error": "unauthorized access", "errorCode": 401}, "json",
-         e.AuthenticationError, "API token"),
-        (402, {"success": False, "error": "Payment required"}, "json",
-         e.PaymentRequiredError, "plan"),
-        (403, {"success": False, "error": "You do not have permissions to do this."}, "json",
-         e.ForbiddenError, "permissions"),
-        (403, "<!DOCTYPE html><html><title>Attention Required! | Cloudflare</title></html>",
-         "text/html", e.BlockedError, "blocked"),
-        (404, {"success": False, "error": "Deal not found"}, "json", e.NotFoundError,
-         "Deal not found"),
+        (
+            400,
+            {"success": False, "error": "Bad stage", "error_info": "See docs"},
+            "json",
+            e.BadRequestError,
+            "Bad stage — See docs",
+        ),
+        (
+            401,
+            {"success": False, "error": "unauthorized access", "errorCode": 401},
+            "json",
+            e.AuthenticationError,
+            "API token",
+        ),
+        (
+            402,
+            {"success": False, "error": "Payment required"},
+            "json",
+            e.PaymentRequiredError,
+            "plan",
+        ),
+        (
+            403,
+            {"success": False, "error": "You do not have permissions to do this."},
+            "json",
+            e.ForbiddenError,
+            "permissions",
+        ),
+        (
+            403,
+            "<!DOCTYPE html><html><title>Attention Required! | Cloudflare</title></html>",
+            "text/html",
+            e.BlockedError,
+            "blocked",
+        ),
+        (
+            404,
+            {"success": False, "error": "Deal not found"},
+            "json",
+            e.NotFoundError,
+            "Deal not found",
+        ),
         (500, "<html>oops</html>", "text/html", e.ServerError, "server error (500)"),
         (503, {"success": False, "error": "Unavailable"}, "json", e.ServerError, "(503)"),
         (418, "I'm a teapot", "text/plain", e.PipedriveError, "418"),
@@ -134,7 +164,9 @@ async def test_success_false_with_200_is_an_error(fake_time: FakeTime) -> None:
 
 
 async def test_invalid_json(fake_time: FakeTime) -> None:
-    response = httpx.Response(200, text='{"success": true, "data": [', headers={"content-type": "application/json"})
+    response = httpx.Response(
+        200, text='{"success": true, "data": [', headers={"content-type": "application/json"}
+    )
     async with make_client(Script(response), fake_time) as client:
         with pytest.raises(e.InvalidResponseError, match="not valid JSON"):
             await client.list_users()
@@ -159,7 +191,7 @@ async def test_timeout_is_retried_for_gets_then_reported(fake_time: FakeTime) ->
 async def test_connection_error(fake_time: FakeTime) -> None:
     script = Script(httpx.ConnectError("refused"))
     async with make_client(script, fake_time, max_retries=1) as client:
-        with pytest.raises(e.PipedriveConnectionError, match="acme.pipedrive.com"):
+        with pytest.raises(e.PipedriveConnectionError, match=r"acme\.pipedrive\.com"):
             await client.list_users()
     assert len(script.requests) == 2
 
@@ -190,11 +222,15 @@ async def test_timeout_not_retried_for_patch(fake_time: FakeTime) -> None:
 def too_many(reset: str = "2", **extra: str) -> httpx.Response:
     headers = {"x-ratelimit-limit": "40", "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
     headers.update(extra)
-    return httpx.Response(429, json={"success": False, "error": "Too many requests"}, headers=headers)
+    return httpx.Response(
+        429, json={"success": False, "error": "Too many requests"}, headers=headers
+    )
 
 
 async def test_429_waits_for_reset_then_succeeds(fake_time: FakeTime) -> None:
-    script = Script(too_many("3"), ok({"success": True, "data": []}, **{"x-ratelimit-remaining": "39"}))
+    script = Script(
+        too_many("3"), ok({"success": True, "data": []}, **{"x-ratelimit-remaining": "39"})
+    )
     async with make_client(script, fake_time) as client:
         assert await client.list_users() == []
         assert client.rate_limit.waits == 1
@@ -229,7 +265,9 @@ async def test_429_with_daily_budget_exhausted_stops_at_once(fake_time: FakeTime
 
 
 async def test_403_after_429_blocks_and_stops(fake_time: FakeTime) -> None:
-    block_page = httpx.Response(403, text="<html>blocked</html>", headers={"content-type": "text/html"})
+    block_page = httpx.Response(
+        403, text="<html>blocked</html>", headers={"content-type": "text/html"}
+    )
     script = Script(too_many("1"), block_page)
     async with make_client(script, fake_time) as client:
         with pytest.raises(e.BlockedError):
@@ -250,7 +288,9 @@ async def test_json_403_after_429_is_a_block_too(fake_time: FakeTime) -> None:
 
 
 async def test_block_lifts_after_cooldown(fake_time: FakeTime) -> None:
-    block_page = httpx.Response(403, text="<html>blocked</html>", headers={"content-type": "text/html"})
+    block_page = httpx.Response(
+        403, text="<html>blocked</html>", headers={"content-type": "text/html"}
+    )
     script = Script(block_page, ok({"success": True, "data": []}))
     async with make_client(script, fake_time, block_cooldown=60) as client:
         with pytest.raises(e.BlockedError):
@@ -358,7 +398,9 @@ async def test_patch_sends_json(fake_time: FakeTime) -> None:
 
 
 async def test_path_ids_are_escaped(fake_time: FakeTime) -> None:
-    script = Script(httpx.Response(404, json={"success": False, "error": "requested lead not found"}))
+    script = Script(
+        httpx.Response(404, json={"success": False, "error": "requested lead not found"})
+    )
     async with make_client(script, fake_time) as client:
         with pytest.raises(e.NotFoundError):
             await client.get_lead("../users/me")
