@@ -226,12 +226,25 @@ class PipedriveClient:
         """Every record up to ``ceiling``; the result says whether it stopped early and why."""
         return await collect(self.pages(name, path=path, params=params), ceiling)
 
+    async def fetch_complete(
+        self,
+        name: str,
+        *,
+        path: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+    ) -> list[Any]:
+        """Every record with no ceiling; any error, even after some pages, is raised."""
+        result = await self.fetch_all(name, ceiling=None, path=path, params=params)
+        if result.error is not None:
+            raise result.error
+        return result.items
+
     # --- v2: pipelines, stages --------------------------------------------------------------
 
     async def list_pipelines(self) -> list[m.Pipeline]:
         """Every pipeline, in ``order_nr`` order (the first is the default)."""
-        result = await self.fetch_all("list_pipelines", ceiling=None)
-        return sorted(result.items, key=lambda p: (p.order_nr, p.id))
+        items = await self.fetch_complete("list_pipelines")
+        return sorted(items, key=lambda p: (p.order_nr, p.id))
 
     async def get_pipeline(self, pipeline_id: int) -> m.Pipeline:
         """One pipeline."""
@@ -240,8 +253,8 @@ class PipedriveClient:
     async def list_stages(self, pipeline_id: int | None = None) -> list[m.Stage]:
         """The stages of one pipeline (or of all), in ``order_nr`` order."""
         params = {"pipeline_id": pipeline_id, "sort_by": "order_nr"}
-        result = await self.fetch_all("list_stages", ceiling=None, params=params)
-        return sorted(result.items, key=lambda s: (s.pipeline_id, s.order_nr, s.id))
+        items = await self.fetch_complete("list_stages", params=params)
+        return sorted(items, key=lambda s: (s.pipeline_id, s.order_nr, s.id))
 
     async def get_stage(self, stage_id: int) -> m.Stage:
         """One stage."""
@@ -347,10 +360,7 @@ class PipedriveClient:
             "organization": "list_organization_fields",
             "lead": "list_lead_fields",
         }[kind]
-        result = await self.fetch_all(name, ceiling=None)
-        if result.error is not None:
-            raise result.error
-        return result.items
+        return await self.fetch_complete(name)
 
     # --- search (v2) --------------------------------------------------------------------------
 

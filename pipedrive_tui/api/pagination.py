@@ -30,7 +30,8 @@ class FetchResult(Generic[T]):
     """Everything a "fetch all" got, and whether it got everything.
 
     ``complete`` is false when the ceiling was reached with more records left, or when paging
-    stopped on an error; ``reason`` then says why in words a user can read.
+    stopped on an error after some records arrived; ``reason`` then says why in words a user
+    can read. An error before the first record is raised instead.
     """
 
     items: list[T] = field(default_factory=list)
@@ -127,6 +128,8 @@ async def collect(pages: AsyncIterator[Page[T]], ceiling: int | None) -> FetchRe
                     result.reason = f"stopped at the limit of {ceiling:,} records; more exist"
                 return result
     except PipedriveError as error:
+        if not result.items:
+            raise  # nothing to show: the caller handles the error itself
         result.complete = False
         result.error = error
         result.reason = str(error)

@@ -83,14 +83,14 @@ class RateLimitState:
             self.notify()
 
     def summary(self) -> str:
-        """A short plain-text line for a status bar, e.g. ``38/40 req · 9,120 tokens left``."""
+        """A short plain-text line for a status bar, e.g. ``38/40 req · 9,120 left today``."""
         parts = []
         if self.blocked:
             parts.append("BLOCKED")
         if self.remaining is not None and self.limit is not None:
             parts.append(f"{self.remaining}/{self.limit} req")
         if self.daily_token_remaining is not None:
-            parts.append(f"{self.daily_token_remaining:,} tokens left today")
+            parts.append(f"{self.daily_token_remaining:,} left today")
         return " · ".join(parts)
 
 

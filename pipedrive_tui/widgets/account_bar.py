@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
 
 from pipedrive_tui.widgets.safe_text import safe_line
 
-__all__ = ["AccountBar"]
+__all__ = ["CONNECT_HINT", "SHORT_HINT", "AccountBar"]
 
 #: The one-line hint the demo shows on how to connect a real account.
 CONNECT_HINT = (
-    "Demo account: nothing here is real. To connect yours, set PIPEDRIVE_API_TOKEN and "
+    "Demo account, nothing here is real. To connect yours: set PIPEDRIVE_API_TOKEN and "
     "PIPEDRIVE_COMPANY_DOMAIN, then restart."
 )
+#: The same hint for narrow terminals (fits 80 columns with the badge).
+SHORT_HINT = "Connect yours: set PIPEDRIVE_API_TOKEN and PIPEDRIVE_COMPANY_DOMAIN"
 
 
-class AccountBar(Horizontal):
+class AccountBar(Widget):
     """Shows the company and user, or a DEMO badge with the hint on connecting an account."""
 
+    COMPONENT_CLASSES = {"account-bar--badge", "account-bar--read-only"}
     DEFAULT_CSS = """
-    AccountBar { height: 1; }
-    AccountBar > #badge { width: auto; padding: 0 1; }
-    AccountBar > #account { width: 1fr; padding: 0 1; }
-    AccountBar > #mode { width: auto; padding: 0 1; }
+    AccountBar { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     is_demo: reactive[bool] = reactive(False)
@@ -34,41 +32,19 @@ class AccountBar(Horizontal):
     user: reactive[str] = reactive("")
     read_only: reactive[bool] = reactive(False)
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="badge")
-        yield Static(id="account")
-        yield Static(id="mode")
-
-    def _refresh_parts(self) -> None:
-        if not self.is_mounted:
-            return
-        badge = self.query_one("#badge", Static)
-        badge.display = self.is_demo
-        badge.update(Text("DEMO", style="bold"))
-        self.set_class(self.is_demo, "-demo")
+    def render(self) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if self.read_only:
+            line.append(" READ-ONLY ", self.get_component_rich_style("account-bar--read-only"))
+            line.append(" ")
         if self.is_demo:
-            account = Text(CONNECT_HINT)
-        else:
-            account = safe_line(self.company or "Connecting…")
-            if self.user:
-                account.append(" · ")
-                account.append_text(safe_line(self.user))
-        self.query_one("#account", Static).update(account)
-        mode = self.query_one("#mode", Static)
-        mode.display = self.read_only
-        mode.update(Text("READ-ONLY", style="bold"))
-
-    def on_mount(self) -> None:
-        self._refresh_parts()
-
-    def watch_is_demo(self) -> None:
-        self._refresh_parts()
-
-    def watch_company(self) -> None:
-        self._refresh_parts()
-
-    def watch_user(self) -> None:
-        self._refresh_parts()
-
-    def watch_read_only(self) -> None:
-        self._refresh_parts()
+            line.append(" DEMO ", self.get_component_rich_style("account-bar--badge"))
+            line.append(" ")
+            room = self.content_size.width - line.cell_len
+            line.append(CONNECT_HINT if len(CONNECT_HINT) <= room else SHORT_HINT)
+            return line
+        line.append_text(safe_line(self.company or "Connecting…"))
+        if self.user:
+            line.append(" · ")
+            line.append_text(safe_line(self.user))
+        return line

@@ -13,7 +13,7 @@ class StatusLine(Static):
     """One line of plain facts, updated by the app; it never fetches anything itself."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; }
+    StatusLine { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     activity: reactive[str] = reactive("")
@@ -26,9 +26,9 @@ class StatusLine(Static):
         parts: list[str] = []
         if self.activity:
             parts.append(self.activity)
-        if self.refreshed:
+        elif self.refreshed:
             parts.append(f"updated {self.refreshed}")
+        parts.append(f"{self.tokens:,} tokens · {self.calls} calls this session")
         if self.rate:
             parts.append(self.rate)
-        parts.append(f"{self.calls} calls · {self.tokens:,} tokens this session")
-        return Text("  │  ".join(parts), no_wrap=True, overflow="ellipsis")
+        return Text(" │ ".join(parts), no_wrap=True, overflow="ellipsis")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pipedrive_tui.api.client import PipedriveClient
-from pipedrive_tui.api.errors import PaginationLoopError
+from pipedrive_tui.api.errors import BadRequestError, NotFoundError, PaginationLoopError
 from pipedrive_tui.api.pagination import read_offset_meta
 
 
@@ -158,3 +158,28 @@ def test_offset_meta_reads_both_layouts() -> None:
     assert read_offset_meta(flat, 0, 5, 5) == (True, 5)
     assert read_offset_meta({"data": []}, 0, 3, 5) == (False, 3)
     assert read_offset_meta({"additional_data": None}, 10, 5, 5) == (True, 15)
+
+
+async def test_error_before_any_record_is_raised() -> None:
+    def failing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"success": False, "error": "Filter not found"})
+
+    async with client_for(failing) as client:
+        with pytest.raises(NotFoundError, match="Filter not found"):
+            await client.list_deals(filter_id=99)
+
+
+async def test_error_after_some_pages_keeps_them_and_says_why() -> None:
+    server = CursorServer(2000)
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("cursor") == "1000":
+            return httpx.Response(400, json={"success": False, "error": "Cursor expired"})
+        return server(request)
+
+    async with client_for(flaky) as client:
+        result = await client.list_deals(ceiling=None)
+        assert len(result.items) == 1000 and not result.complete
+        assert "Cursor expired" in (result.reason or "")
+        with pytest.raises(BadRequestError, match="Cursor expired"):
+            await client.fetch_complete("list_deals")

@@ -325,7 +325,7 @@ async def test_rate_limit_headers_are_observable(fake_time: FakeTime) -> None:
     assert (state.limit, state.remaining, state.reset_in) == (40, 38, 2.0)
     assert state.daily_token_remaining == 29980
     assert seen == [38]
-    assert "38/40 req" in state.summary() and "29,980 tokens" in state.summary()
+    assert "38/40 req" in state.summary() and "29,980 left today" in state.summary()
 
 
 async def test_token_cost_is_accounted_per_operation(fake_time: FakeTime) -> None:

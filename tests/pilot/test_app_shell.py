@@ -1,0 +1,91 @@
+"""Pilot tests of the app shell and the account overview on the demo account."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from pipedrive_tui.demo.faults import FaultPlan
+from pipedrive_tui.widgets.account_bar import AccountBar
+from pipedrive_tui.widgets.status_line import StatusLine
+from tests.ui import demo_app, empty_account
+
+
+def _pipelines_calls(demo) -> int:  # type: ignore[no-untyped-def]
+    return sum(1 for r in demo.requests if r.path.endswith("/pipelines"))
+
+
+async def test_demo_badge_and_overview_load() -> None:
+    app, demo = demo_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = app.screen.query_one(AccountBar)
+        assert bar.is_demo
+        assert "DEMO" in str(bar.render())
+        table = app.screen.query_one("#overview-stages", DataTable)
+        stages = len(demo.store.stages) if hasattr(demo.store, "stages") else None
+        assert table.row_count == (stages or table.row_count) and table.row_count >= 12
+        line = str(app.screen.query_one(StatusLine).render())
+        assert "updated 09:30:00" in line
+        assert "calls this session" in line
+    assert _pipelines_calls(demo) == 1
+
+
+async def test_refresh_refetches() -> None:
+    app, demo = demo_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+    assert _pipelines_calls(demo) == 2
+
+
+async def test_error_is_shown_and_r_retries() -> None:
+    faults = FaultPlan().server_error(503, count=1, path="/api/v2/pipelines")
+    app, demo = demo_app(faults=faults)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = app.screen.query_one("#overview-message", Static)
+        assert message.display
+        assert "server error (503)" in str(message.render())
+        assert "Press r to try again" in str(message.render())
+        assert not app.screen.query_one("#overview-stages", DataTable).display
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not message.display
+        assert app.screen.query_one("#overview-stages", DataTable).row_count >= 12
+    assert app.return_code in (None, 0)
+
+
+async def test_empty_account() -> None:
+    app, _ = demo_app(account=empty_account())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        message = app.screen.query_one("#overview-message", Static)
+        assert "no pipelines yet" in str(message.render())
+
+
+async def test_read_only_badge() -> None:
+    app, _ = demo_app(read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "READ-ONLY" in str(app.screen.query_one(AccountBar).render())
+
+
+async def test_help_toggles_and_q_quits() -> None:
+    app, _ = demo_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
