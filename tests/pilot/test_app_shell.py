@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from pipedrive_tui.demo.faults import FaultPlan
+from pipedrive_tui.demo.generator import generate
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
-from pipedrive_tui.demo.generator import generate
 from tests.ui import demo_app, empty_account
 
 
