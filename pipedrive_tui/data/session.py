@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pipedrive_tui.api.client import PipedriveClient
 from pipedrive_tui.api.models import User
 from pipedrive_tui.data.lookups import Lookups
+from pipedrive_tui.data.names import NameBook
 
 __all__ = ["AccountSession"]
 
@@ -17,6 +18,7 @@ class AccountSession:
 
     ``company_domain`` builds links to the web app (``https://{domain}.pipedrive.com/deal/1``);
     ``is_demo`` says the account is the embedded demo, so the UI shows its DEMO badge.
+    ``drafts`` keeps what a user typed for a write that failed (a lost reason), for the retry.
     """
 
     client: PipedriveClient
@@ -24,7 +26,11 @@ class AccountSession:
     is_demo: bool = False
     company_domain: str | None = None
     me: User | None = None
-    notes: list[str] = field(default_factory=list)
+    drafts: dict[str, str] = field(default_factory=dict)
+    names: NameBook = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = NameBook(self.client)
 
     @property
     def read_only(self) -> bool:

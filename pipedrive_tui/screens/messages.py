@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from textual.message import Message
 
-__all__ = ["Activity"]
+from pipedrive_tui.api.models import Deal
+
+__all__ = ["Activity", "DealSaved"]
 
 
 class Activity(Message):
@@ -14,3 +16,11 @@ class Activity(Message):
         super().__init__()
         self.text = text
         self.refreshed = refreshed
+
+
+class DealSaved(Message):
+    """A deal changed on Pipedrive's side (a confirmed write): views that show it update it."""
+
+    def __init__(self, deal: Deal) -> None:
+        super().__init__()
+        self.deal = deal
