@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.events import ScreenResume
+from textual.screen import Screen
 
 from pipedrive_tui import locations
+from pipedrive_tui.api.models import Deal, Filter
 from pipedrive_tui.api.ratelimit import RateLimitState
+from pipedrive_tui.commands import (
+    DealSearchProvider,
+    FilterProvider,
+    PipelineProvider,
+    ScreensProvider,
+)
 from pipedrive_tui.config import Settings
+from pipedrive_tui.data.deals import DealQuery
 from pipedrive_tui.data.session import AccountSession
-from pipedrive_tui.screens.messages import Activity
-from pipedrive_tui.screens.overview import OverviewScreen
+from pipedrive_tui.screens.messages import Activity, DealSaved
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
 
@@ -27,8 +36,38 @@ class PipedriveApp(App[None]):
 
     TITLE = "pipedrive-tui"
     CSS_PATH = [str(locations.styles_dir() / "app.tcss")]
+    COMMANDS = App.COMMANDS | {
+        ScreensProvider,
+        PipelineProvider,
+        FilterProvider,
+        DealSearchProvider,
+    }
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave pipedrive-tui"),
+        Binding(
+            "1",
+            "switch_mode('pipelines')",
+            "Board",
+            id="app.mode.pipelines",
+            tooltip="The pipeline board",
+            show=False,
+        ),
+        Binding(
+            "2",
+            "switch_mode('deals')",
+            "Deals",
+            id="app.mode.deals",
+            tooltip="The deals list",
+            show=False,
+        ),
+        Binding(
+            "0",
+            "switch_mode('account')",
+            "Account",
+            id="app.mode.account",
+            tooltip="The account overview",
+            show=False,
+        ),
         Binding(
             "question_mark",
             "toggle_help",
@@ -53,15 +92,40 @@ class PipedriveApp(App[None]):
         self._activity = ""
         self._refreshed = ""
         self._unsubscribe: Callable[[], None] | None = None
+        self._mode_screens: dict[str, Screen[Any]] = {}
+        self._deal_filters: list[Filter] | None = None
+        for mode in ("pipelines", "deals", "account"):
+            self.add_mode(mode, self._mode_factory(mode))
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+
+    def _mode_factory(self, mode: str) -> Callable[[], Screen[Any]]:
+        def build() -> Screen[Any]:
+            # Screens are imported when first shown: start-up only pays for the first one.
+            screen: Screen[Any]
+            if mode == "pipelines":
+                from pipedrive_tui.screens.pipelines import PipelinesScreen
+
+                screen = PipelinesScreen(self.session)
+            elif mode == "deals":
+                from pipedrive_tui.screens.deals import DealsScreen
+
+                screen = DealsScreen(self.session)
+            else:
+                from pipedrive_tui.screens.overview import OverviewScreen
+
+                screen = OverviewScreen(self.session)
+            self._mode_screens[mode] = screen
+            return screen
+
+        return build
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.sub_title = "DEMO account" if self.session.is_demo else ""
         self._unsubscribe = self.session.client.rate_limit.subscribe(self._on_rate_limit)
-        self.push_screen(OverviewScreen(self.session))
+        self.switch_mode(self.settings.start_mode)
         self.load_account()
 
     async def on_unmount(self) -> None:
@@ -115,6 +179,41 @@ class PipedriveApp(App[None]):
             line.rate = session.client.rate_limit.summary()
             line.tokens = ledger.total
             line.calls = ledger.calls
+
+    # --- navigation used by screens and the palette ---------------------------------------
+
+    def open_deal(self, deal_id: int, deal: Deal | None = None) -> None:
+        """Show one deal's detail on top of the current screen."""
+        from pipedrive_tui.screens.deal_detail import DealDetailScreen
+
+        self.push_screen(DealDetailScreen(self.session, deal_id, deal))
+
+    def show_deals(self, query: DealQuery) -> None:
+        """Switch to the deals list showing ``query`` (a person's deals, a saved filter…)."""
+        self.switch_mode("deals")
+        screen = self._mode_screens.get("deals")
+        if screen is not None:
+            screen.set_query(query)  # type: ignore[attr-defined]
+
+    def show_pipeline(self, pipeline_id: int) -> None:
+        """Switch to the board of one pipeline."""
+        self.switch_mode("pipelines")
+        screen = self._mode_screens.get("pipelines")
+        if screen is not None:
+            screen.select_pipeline(pipeline_id)  # type: ignore[attr-defined]
+
+    async def deal_filters(self) -> list[Filter]:
+        """The saved deals filters, fetched once a session (for the palette)."""
+        if self._deal_filters is None:
+            self._deal_filters = await self.session.client.list_filters("deals")
+        return self._deal_filters
+
+    @on(DealSaved)
+    def _forward_deal_saved(self, message: DealSaved) -> None:
+        """Tell every screen that shows deals about a confirmed change."""
+        targets = {id(s): s for s in (*self._mode_screens.values(), *self.screen_stack)}
+        for screen in targets.values():
+            screen.post_message(DealSaved(message.deal))
 
     def action_toggle_help(self) -> None:
         """Show or hide the panel listing every key of the focused screen."""

@@ -85,7 +85,10 @@ def build_session(settings: Settings) -> AccountSession:
 
         demo = DemoPipedrive(seed=settings.demo_seed, size=settings.demo_size, token=DEMO_TOKEN)
         client = PipedriveClient(
-            DEMO_BASE_URL, api_token=DEMO_TOKEN, transport=demo.async_transport(), **options
+            DEMO_BASE_URL,
+            api_token=DEMO_TOKEN,
+            transport=demo.async_transport(offload=True),
+            **options,
         )
         # The demo regenerates from its seed on every start: no disk cache to go stale.
         return AccountSession(client, Lookups(client), is_demo=True)

@@ -12,7 +12,7 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -49,6 +49,7 @@ class Settings(BaseModel):
     demo_size: int = Field(default=1000, ge=0, le=1_000_000)
     read_only: bool = False
     theme: str = "textual-dark"
+    start_mode: Literal["pipelines", "deals", "account"] = "pipelines"
     timeout: float = 30.0
     burst_limit: int = Field(default=16, ge=1, le=480)
     keymap: dict[str, str] = Field(default_factory=dict)

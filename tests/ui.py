@@ -28,8 +28,14 @@ def demo_app(
     faults: FaultPlan | None = None,
     read_only: bool = False,
     settings: Settings | None = None,
+    start_mode: str = "account",
+    company_domain: str | None = None,
 ) -> tuple[PipedriveApp, DemoPipedrive]:
-    """The app on a small demo account whose rate window and clocks never move."""
+    """The app on a small demo account whose rate window and clocks never move.
+
+    It starts on the account overview unless ``start_mode`` says otherwise, so that a test
+    that pushes its own screen sees only that screen's requests after the overview's.
+    """
     demo = DemoPipedrive(account or generate(7, size), faults=faults, clock=lambda: 0.0)
     client = PipedriveClient(
         "https://demo.pipedrive-tui.invalid",
@@ -42,8 +48,9 @@ def demo_app(
         max_retries=0,
         max_rate_limit_retries=0,
     )
-    session = AccountSession(client, Lookups(client), is_demo=True)
-    app = PipedriveApp(session, settings or Settings(demo=True), clock=lambda: FIXED_NOW)
+    session = AccountSession(client, Lookups(client), is_demo=True, company_domain=company_domain)
+    settings = settings or Settings.model_validate({"demo": True, "start_mode": start_mode})
+    app = PipedriveApp(session, settings, clock=lambda: FIXED_NOW)
     return app, demo
 
 

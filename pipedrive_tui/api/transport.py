@@ -36,6 +36,8 @@ log = logging.getLogger("pipedrive_tui.api")
 
 #: Methods that may be repeated after a 5xx or a timeout without changing the result twice.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT"})
+#: Statuses of requests Pipedrive refused before serving them: they cost no tokens.
+_UNCHARGED = frozenset({401, 403, 429})
 #: Path fragments of the search endpoints, which have their own, lower burst limit.
 _SEARCH_MARKERS = ("/search", "/itemSearch")
 
@@ -156,7 +158,6 @@ class Transport:
                     method, path, params=query, json=json_body, data=_form(form)
                 )
             except httpx.TimeoutException as exc:
-                self.ledger.record(op_name, cost)
                 if method in IDEMPOTENT_METHODS and attempts_other < self.max_retries:
                     attempts_other += 1
                     await self._sleep(self._backoff(attempts_other))
@@ -172,9 +173,12 @@ class Transport:
                     "the network and the company domain or base URL.",
                     operation=op_name,
                 ) from exc
-            self.ledger.record(op_name, cost)
-            self.rate_limit.update_from_headers(response.headers, self._clock())
             status = response.status_code
+            # Pipedrive charges the requests it served: not a refusal (401, 403, 429), not its
+            # own failure (5xx), not a timeout.
+            charged = status < 500 and status not in _UNCHARGED
+            self.ledger.record(op_name, cost if charged else 0)
+            self.rate_limit.update_from_headers(response.headers, self._clock())
             if status < 400:
                 self._recent_429 = False
                 return _decode(response, op_name)

@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,16 +120,21 @@ class DemoPipedrive:
         enforce_burst_limit: bool = False,
         daily_token_limit: int | None = None,
     ) -> None:
-        self.account = account if account is not None else generate(seed=seed, size=size)
+        # The account is generated on first use (in a worker thread with ``offload``), so that
+        # the app paints its first frame before a large demo account exists.
+        self._seed, self._size = seed, size
+        self._account = account
+        self._store: DemoStore | None = None
+        self._build_lock = threading.Lock()
+        self._respond_lock = threading.Lock()
+        self._daily_override = daily_token_limit
+        self._daily_limit = 0
         self._token = token
         self.faults = faults if faults is not None else FaultPlan()
         self._clock = clock or time.monotonic
-        self.store = DemoStore(self.account, self._clock)
         self.burst_limit = burst_limit
         self.window = 2.0
         self.enforce_burst_limit = enforce_burst_limit
-        active = sum(1 for user in self.account.users if user.get("active_flag", True))
-        self.daily_token_limit = daily_token_limit or _TOKENS_PER_SEAT * max(1, active)
         #: Tokens charged so far (the daily budget never resets while the demo runs).
         self.tokens_used = 0
         #: Calls and tokens per ``operationId``.
@@ -146,7 +152,37 @@ class DemoPipedrive:
 
     def __repr__(self) -> str:
         """The account it serves, never the token."""
-        return f"DemoPipedrive(seed={self.account.seed}, size={self.account.size})"
+        return f"DemoPipedrive(seed={self._seed}, size={self._size})"
+
+    def _ensure_built(self) -> DemoStore:
+        with self._build_lock:
+            if self._store is None:
+                if self._account is None:
+                    self._account = generate(seed=self._seed, size=self._size)
+                else:
+                    self._seed, self._size = self._account.seed, self._account.size
+                self._store = DemoStore(self._account, self._clock)
+                active = sum(1 for u in self._account.users if u.get("active_flag", True))
+                self._daily_limit = self._daily_override or _TOKENS_PER_SEAT * max(1, active)
+            return self._store
+
+    @property
+    def account(self) -> DemoAccount:
+        """The account served (generated on first use)."""
+        self._ensure_built()
+        assert self._account is not None
+        return self._account
+
+    @property
+    def store(self) -> DemoStore:
+        """The account's indexed, writable store (built on first use)."""
+        return self._ensure_built()
+
+    @property
+    def daily_token_limit(self) -> int:
+        """The daily token budget."""
+        self._ensure_built()
+        return self._daily_limit
 
     # --- transports --------------------------------------------------------------------------
 
@@ -170,9 +206,27 @@ class DemoPipedrive:
         """An ``httpx`` transport (sync or async clients) that ignores injected latency."""
         return httpx.MockTransport(self.handle)
 
-    def async_transport(self) -> httpx.MockTransport:
-        """An ``httpx`` transport for async clients that waits out injected latency."""
-        return httpx.MockTransport(self.handle_async)
+    def async_transport(self, *, offload: bool = False) -> httpx.MockTransport:
+        """An ``httpx`` transport for async clients that waits out injected latency.
+
+        With ``offload`` each request is answered in a worker thread (one at a time), so that
+        generating a large account or scanning 100,000 deals never blocks the event loop.
+        """
+        return httpx.MockTransport(self.handle_offloaded if offload else self.handle_async)
+
+    async def handle_offloaded(self, request: httpx.Request) -> httpx.Response:
+        """Like :meth:`handle_async`, answering in a worker thread."""
+        await request.aread()
+        answer, delay = await asyncio.to_thread(self._respond_serialized, request)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def _respond_serialized(self, request: httpx.Request) -> Outcome:
+        with self._respond_lock:
+            return self.respond(request)
 
     # --- the request pipeline ----------------------------------------------------------------
 

@@ -19,7 +19,12 @@ class Activity(Message):
 
 
 class DealSaved(Message):
-    """A deal changed on Pipedrive's side (a confirmed write): views that show it update it."""
+    """A deal changed on Pipedrive's side (a confirmed write): views that show it update it.
+
+    It does not bubble: the app forwards it to every screen, which must not send it back up.
+    """
+
+    bubble = False
 
     def __init__(self, deal: Deal) -> None:
         super().__init__()

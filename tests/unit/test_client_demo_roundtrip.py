@@ -96,7 +96,11 @@ def lead_amount(lead: Record) -> float | None:
 
 def deal_filter_predicates(account: DemoAccount) -> dict[int, Callable[[Record], bool]]:
     """The saved deals filters, written out by hand from the table in ``saved_filters``."""
-    contract, discount, priority = deal_key(account, 51), deal_key(account, 54), deal_key(account, 60)
+    contract, discount, priority = (
+        deal_key(account, 51),
+        deal_key(account, 54),
+        deal_key(account, 60),
+    )
 
     def title(d: Record) -> str:
         return str(d.get("title") or "").lower()
@@ -130,10 +134,14 @@ def deal_filter_predicates(account: DemoAccount) -> dict[int, Callable[[Record],
 
 
 LEAD_FILTERS: dict[int, Callable[[Record], bool]] = {
-    9: lambda lead: lead["owner_id"] == 101
-    and ("pilot" in lead["title"].lower() or (lead_amount(lead) or 0) > 5000),
-    10: lambda lead: lead_amount(lead) is None
-    and (lead["expected_close_date"] is None or lead["expected_close_date"] < "2026-12-01"),
+    9: lambda lead: (
+        lead["owner_id"] == 101
+        and ("pilot" in lead["title"].lower() or (lead_amount(lead) or 0) > 5000)
+    ),
+    10: lambda lead: (
+        lead_amount(lead) is None
+        and (lead["expected_close_date"] is None or lead["expected_close_date"] < "2026-12-01")
+    ),
 }
 
 
@@ -180,7 +188,7 @@ def test_every_public_client_call_has_a_round_trip() -> None:
     assert missing == [], f"public client calls without a round trip against the demo: {missing}"
 
 
-# --- pipelines and stages --------------------------------------------------------------------------
+# --- pipelines and stages -------------------------------------------------------------------------
 
 
 async def test_pipelines_list_and_get(client: PipedriveClient, account: DemoAccount) -> None:
@@ -226,7 +234,7 @@ async def test_stages_sorted_by_order_nr_and_get(
     assert (stage.is_deal_rot_enabled, stage.days_to_rotten) == (True, 10)
 
 
-# --- deals -----------------------------------------------------------------------------------------
+# --- deals ----------------------------------------------------------------------------------------
 
 
 async def test_list_deals_returns_every_live_deal(
@@ -276,9 +284,10 @@ async def test_list_deals_by_equality_filters(
     "statuses", [["open"], ["won"], ["lost"], ["won", "lost"], ["open", "won", "lost"]]
 )
 async def test_list_deals_by_status_list(
-    client: PipedriveClient, account: DemoAccount, statuses: list[str]
+    client: PipedriveClient, demo: DemoPipedrive, account: DemoAccount, statuses: list[str]
 ) -> None:
     result = await client.list_deals(status=statuses)
+    assert demo.requests[0].params["status"] == ",".join(statuses)  # one CSV parameter
     expected = ids_of(live_deals(account), lambda d: d["status"] in statuses)
     assert expected and [d.id for d in result.items] == expected
     assert {d.status for d in result.items} == set(statuses)
@@ -303,7 +312,7 @@ async def test_list_deals_by_saved_filter(
     expected = ids_of(live_deals(account), keep)
     result = await client.list_deals(filter_id=filter_id)
     assert result.complete
-    assert expected, f"filter {filter_id} matches nothing in the demo account"
+    assert 0 < len(expected) < len(live_deals(account)), f"filter {filter_id} selects nothing"
     assert [d.id for d in result.items] == expected
 
 
@@ -390,7 +399,7 @@ async def test_get_deal_special_records(client: PipedriveClient, account: DemoAc
     assert (NOW - rotting.update_time).days > stage.days_to_rotten
 
 
-# --- persons, organizations, fields ------------------------------------------------------------------
+# --- persons, organizations, fields ---------------------------------------------------------------
 
 
 async def test_persons_list_filter_and_get(client: PipedriveClient, account: DemoAccount) -> None:
@@ -402,7 +411,9 @@ async def test_persons_list_filter_and_get(client: PipedriveClient, account: Dem
             counts[person["org_id"]] = counts.get(person["org_id"], 0) + 1
     org_id = max(counts, key=lambda k: (counts[k], -k))
     members = await client.list_persons(org_id=org_id)
-    assert [p.id for p in members.items] == ids_of(account.persons, lambda p: p.get("org_id") == org_id)
+    assert [p.id for p in members.items] == ids_of(
+        account.persons, lambda p: p.get("org_id") == org_id
+    )
     assert len(members.items) == counts[org_id] >= 2
     raw = account.persons[0]
     person = await client.get_person(1)
@@ -430,13 +441,17 @@ async def test_organizations_list_and_get(client: PipedriveClient, account: Demo
 
 
 @pytest.mark.parametrize("kind", ["deal", "person", "organization", "lead"])
-async def test_fields_of_every_kind(client: PipedriveClient, account: DemoAccount, kind: str) -> None:
+async def test_fields_of_every_kind(
+    client: PipedriveClient, account: DemoAccount, kind: str
+) -> None:
     raw: list[Record] = getattr(account, f"{kind}_fields")
     fields = await client.list_fields(kind)
     assert [f.key for f in fields] == [r.get("field_code") or r.get("key") for r in raw]
     assert [f.name for f in fields] == [r.get("field_name") or r.get("name") for r in raw]
-    customs = [r for r in raw if r.get("is_custom_field") or r.get("edit_flag")]
-    assert sum(f.is_custom_field for f in fields) >= len(customs) > 0
+    customs = [bool(r.get("is_custom_field", r.get("edit_flag"))) for r in raw]
+    assert [f.is_custom_field for f in fields] == customs
+    assert sum(customs) == {"deal": 19, "person": 4, "organization": 4, "lead": 19}[kind]
+    assert [f.field_type for f in fields] == [r["field_type"] for r in raw]
 
 
 async def test_deal_fields_cover_every_custom_type(client: PipedriveClient) -> None:
@@ -462,7 +477,7 @@ async def test_deal_fields_cover_every_custom_type(client: PipedriveClient) -> N
     assert len(address.subfields) == 10
 
 
-# --- search ------------------------------------------------------------------------------------------
+# --- search ---------------------------------------------------------------------------------------
 
 
 def _search_expected(account: DemoAccount, kind: str, term: str) -> set[tuple[str, Any]]:
@@ -523,7 +538,7 @@ async def test_search_items_by_type_and_exact_match(
     assert nothing == []
 
 
-# --- leads, labels, sources ----------------------------------------------------------------------------
+# --- leads, labels, sources -----------------------------------------------------------------------
 
 
 async def test_leads_inbox_and_archive_are_disjoint(
@@ -606,7 +621,7 @@ async def test_lead_labels_and_sources(client: PipedriveClient, account: DemoAcc
     ]  # fmt: skip
 
 
-# --- mailbox -------------------------------------------------------------------------------------------
+# --- mailbox --------------------------------------------------------------------------------------
 
 
 def _folder(account: DemoAccount, folder: str) -> list[int]:
@@ -674,7 +689,7 @@ async def test_thread_messages_and_bodies(client: PipedriveClient, account: Demo
     assert without.body is None and without.snippet == first["snippet"]
 
 
-# --- filters ---------------------------------------------------------------------------------------------
+# --- filters --------------------------------------------------------------------------------------
 
 
 async def test_filters_by_type_get_and_helpers(
@@ -712,7 +727,7 @@ async def test_filters_by_type_get_and_helpers(
     assert helpers["operators"]["int"] == HELPERS["operators"]["int"]
 
 
-# --- users, currencies, activity types ----------------------------------------------------------------
+# --- users, currencies, activity types ------------------------------------------------------------
 
 
 async def test_users_me_currencies_activity_types(
@@ -743,7 +758,7 @@ async def test_users_me_currencies_activity_types(
     assert len(types) == 8 and [t.name for t in types if not t.active_flag] == ["Fax"]
 
 
-# --- a deal's timeline, participants, mail and notes ----------------------------------------------------
+# --- a deal's timeline, participants, mail and notes ----------------------------------------------
 
 
 def _deal_messages(account: DemoAccount, deal_id: int) -> list[int]:
@@ -827,6 +842,10 @@ async def test_generic_calls(client: PipedriveClient, account: DemoAccount) -> N
     assert [p.id for p in persons.items] == ids_of(account.persons, lambda p: p["owner_id"] == 103)
     capped = await client.fetch_all("list_persons", ceiling=7)
     assert len(capped.items) == 7 and not capped.complete
+    stages = await client.fetch_complete("list_stages", params={"pipeline_id": 2})
+    assert [s.id for s in stages] == [7, 8, 9, 10, 11]
+    flow = await client.fetch_complete("list_deal_flow", path={"id": 1})
+    assert len(flow) == len(account.deal_flow[1])
 
 
 # --- writes, each read back through the client ---------------------------------------------------
@@ -985,8 +1004,14 @@ async def test_update_mail_thread_read_archive_and_link(
     assert (linked.deal_id, linked.deal_status) == (deal["id"], deal["status"])
     assert (await client.get_mail_thread(thread_id)).deal_id == deal["id"]
     mail = await client.list_deal_mail_messages(deal["id"])
-    ours = {x["id"] for x in account.mail_messages if x["mail_thread_id"] == thread_id}
-    assert ours <= {x.id for x in mail.items}
+    linked_threads = {t["id"] for t in account.mail_threads if t["deal_id"] == deal["id"]}
+    expected = sorted(
+        (x for x in account.mail_messages if x["mail_thread_id"] in linked_threads | {thread_id}),
+        key=lambda x: (x["message_time"], x["id"]),
+        reverse=True,
+    )
+    assert [x.id for x in mail.items] == [x["id"] for x in expected]
+    assert raw["message_count"] >= 1 and thread_id in {x.mail_thread_id for x in mail.items}
 
     unread = await client.update_mail_thread(thread_id, read=False, archived=False)
     assert (unread.read_flag, unread.archived_flag, unread.folders) == (False, False, ["inbox"])
@@ -1040,7 +1065,9 @@ async def test_add_update_delete_filter(client: PipedriveClient, account: DemoAc
     )
     assert 12 in [f.id for f in await client.list_filters("deals")]
 
-    wider = _conditions(_line(4, "=", 103), or_lines=(_line(10, "=", "won"), _line(10, "=", "lost")))
+    wider = _conditions(
+        _line(4, "=", 103), or_lines=(_line(10, "=", "won"), _line(10, "=", "lost"))
+    )
     updated = await client.update_filter(added.id, wider, name="Chiara's closed deals")
     assert updated.name == "Chiara's closed deals"
     read = await client.get_filter(added.id)
@@ -1156,9 +1183,7 @@ async def test_read_only_client_sends_no_write(demo: DemoPipedrive, fake_time: F
 
 def test_read_only_covers_every_write() -> None:
     writes = {
-        name
-        for name in public_async_methods()
-        if name.startswith(("update_", "add_", "delete_"))
+        name for name in public_async_methods() if name.startswith(("update_", "add_", "delete_"))
     }
     assert writes == {name for name, _write in WRITES}
 
@@ -1196,7 +1221,7 @@ async def test_bad_writes_are_bad_requests(client: PipedriveClient) -> None:
         await client.add_lead_label("Bad", "chartreuse")
 
 
-# --- the token and the ledger ----------------------------------------------------------------------
+# --- the token and the ledger ---------------------------------------------------------------------
 
 
 async def test_the_token_never_travels_in_a_url(account: DemoAccount, fake_time: FakeTime) -> None:

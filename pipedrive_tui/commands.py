@@ -1,0 +1,133 @@
+"""Command palette providers: screens, pipelines, saved filters, and Pipedrive search.
+
+One provider per domain. Search asks Pipedrive (``/api/v2/itemSearch``) only after the user has
+paused typing, and never for fewer than two characters: every search costs 20 tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from pipedrive_tui.api.errors import PipedriveError
+from pipedrive_tui.data.deals import DealQuery
+from pipedrive_tui.fields.text import clean_line
+
+if TYPE_CHECKING:
+    from pipedrive_tui.app import PipedriveApp
+
+__all__ = ["DealSearchProvider", "FilterProvider", "PipelineProvider", "ScreensProvider"]
+
+#: How long typing must pause before the palette asks Pipedrive.
+SEARCH_DEBOUNCE = 0.35
+
+
+class _AppProvider(Provider):
+    @property
+    def pd_app(self) -> PipedriveApp:
+        return cast("PipedriveApp", self.app)
+
+
+class ScreensProvider(_AppProvider):
+    """Jump to a section: the pipeline board, the deals list, the account overview."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        app = self.pd_app
+        return [
+            (
+                "Go to: Pipeline board",
+                "Stages and deal cards (1)",
+                partial(app.switch_mode, "pipelines"),
+            ),
+            ("Go to: Deals list", "Every deal in a table (2)", partial(app.switch_mode, "deals")),
+            (
+                "Go to: Account overview",
+                "Pipelines, stages and lookups (0)",
+                partial(app.switch_mode, "account"),
+            ),
+        ]
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)
+
+
+class PipelineProvider(_AppProvider):
+    """Open the board of a pipeline by name."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        try:
+            pipelines = await self.pd_app.session.lookups.pipelines()
+        except PipedriveError:
+            return
+        for pipeline in pipelines:
+            name = f"Pipeline: {clean_line(pipeline.name)}"
+            score = matcher.match(name)
+            if score > 0:
+                command = partial(self.pd_app.show_pipeline, pipeline.id)
+                yield Hit(score, matcher.highlight(name), command, help="Open its board")
+
+
+class FilterProvider(_AppProvider):
+    """Apply a saved deals filter to the deals list."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        try:
+            filters = await self.pd_app.deal_filters()
+        except PipedriveError:
+            return
+        for saved in filters:
+            name = f"Filter: {clean_line(saved.name)}"
+            score = matcher.match(name)
+            if score > 0:
+                command = partial(
+                    self.pd_app.show_deals, DealQuery(filter_id=saved.id, status="all")
+                )
+                yield Hit(score, matcher.highlight(name), command, help="Show its deals")
+
+
+class DealSearchProvider(_AppProvider):
+    """Find a deal, person or organization by name in Pipedrive (results as you type)."""
+
+    async def search(self, query: str) -> Hits:
+        term = query.strip()
+        if len(term) < 2:
+            return
+        # Debounce: the palette cancels this search when the query changes during the pause.
+        await asyncio.sleep(SEARCH_DEBOUNCE)
+        app = self.pd_app
+        try:
+            results = await app.session.client.search(
+                term, kind="items", item_types=["deal", "person", "organization"], limit=20
+            )
+        except PipedriveError as error:
+            app.notify(str(error), title="Search failed", severity="error")
+            return
+        for rank, result in enumerate(results):
+            item = result.item
+            label = clean_line(item.label)
+            score = max(0.1, 1.0 - rank * 0.02)
+            if item.type == "deal" and isinstance(item.id, int):
+                display = Text(f"Deal: {label}")
+                yield Hit(score, display, partial(app.open_deal, item.id), help="Open the deal")
+            elif item.type == "person" and isinstance(item.id, int):
+                query_ = DealQuery(person_id=item.id, status="all")
+                display = Text(f"Person: {label}")
+                yield Hit(score, display, partial(app.show_deals, query_), help="Their deals")
+            elif item.type == "organization" and isinstance(item.id, int):
+                query_ = DealQuery(org_id=item.id, status="all")
+                display = Text(f"Organization: {label}")
+                yield Hit(score, display, partial(app.show_deals, query_), help="Its deals")
