@@ -1,32 +1,42 @@
-"""``PipedriveApp``: modes, global bindings, the account bar and the status line. Small."""
+"""``PipedriveApp``: modes, global bindings, the account bar and the status line. Small.
+
+Start-up is fast because this module imports neither pydantic nor httpx: when the app starts
+without a session (the demo on first run) it paints its frame first and builds the session in a
+worker thread, and the screens are imported when they are first shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
-from textual.events import ScreenResume
 from textual.screen import Screen
 
 from pipedrive_tui import locations
-from pipedrive_tui.api.models import Deal, Filter
-from pipedrive_tui.api.ratelimit import RateLimitState
 from pipedrive_tui.commands import (
     DealSearchProvider,
     FilterProvider,
     PipelineProvider,
     ScreensProvider,
 )
-from pipedrive_tui.config import Settings
-from pipedrive_tui.data.deals import DealQuery
-from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.screens.boot import BootScreen
 from pipedrive_tui.screens.messages import Activity, DealSaved
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from pipedrive_tui.api.models import Deal, Filter
+    from pipedrive_tui.api.ratelimit import RateLimitState
+    from pipedrive_tui.config import Settings
+    from pipedrive_tui.data.deals import DealQuery
+    from pipedrive_tui.data.session import AccountSession
+
+#: Builds the session and settings (in a worker thread); raises ConfigError or ValueError.
+Boot = Callable[[], "tuple[AccountSession, Settings]"]
 
 __all__ = ["PipedriveApp"]
 
@@ -80,14 +90,27 @@ class PipedriveApp(App[None]):
 
     def __init__(
         self,
-        session: AccountSession,
+        session: AccountSession | None = None,
         settings: Settings | None = None,
         *,
+        boot: Boot | None = None,
+        demo_hint: bool = True,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__()
-        self.session = session
-        self.settings = settings or Settings()
+        if session is None and boot is None:
+            raise ValueError("PipedriveApp needs a session or a way to build one")
+        if settings is None and session is not None:
+            from pipedrive_tui.config import Settings
+
+            settings = Settings()
+        self._session = session
+        # Until a boot builds them, there are no settings: pydantic is not even imported yet.
+        self._settings = settings
+        self._boot = boot
+        self._demo_hint = demo_hint
+        #: Why the app could not start (a settings error); the command line prints it.
+        self.boot_error: str | None = None
         self.clock = clock
         self._activity = ""
         self._refreshed = ""
@@ -96,8 +119,22 @@ class PipedriveApp(App[None]):
         self._deal_filters: list[Filter] | None = None
         for mode in ("pipelines", "deals", "account"):
             self.add_mode(mode, self._mode_factory(mode))
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+        if settings is not None and settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the app runs with (available once the app has started)."""
+        if self._settings is None:
+            raise RuntimeError("the settings are not loaded yet")
+        return self._settings
+
+    @property
+    def session(self) -> AccountSession:
+        """The account the app works on (available once the app has started)."""
+        if self._session is None:
+            raise RuntimeError("the session is not built yet")
+        return self._session
 
     def _mode_factory(self, mode: str) -> Callable[[], Screen[Any]]:
         def build() -> Screen[Any]:
@@ -121,6 +158,40 @@ class PipedriveApp(App[None]):
         return build
 
     def on_mount(self) -> None:
+        if self._session is not None:
+            self._start()
+            return
+        self.sub_title = "DEMO account" if self._demo_hint else ""
+        self.push_screen(BootScreen(demo=self._demo_hint))
+        # Build the session only after the first frame is on screen.
+        self.call_after_refresh(self._start_boot)
+
+    def _start_boot(self) -> None:
+        self.run_worker(self._boot_in_thread, thread=True, group="boot", exit_on_error=False)
+
+    def _boot_in_thread(self) -> None:
+        from pipedrive_tui.config import ConfigError
+
+        assert self._boot is not None
+        try:
+            session, settings = self._boot()
+        except (ConfigError, ValueError, OSError) as error:
+            self.call_from_thread(self._boot_failed, str(error))
+            return
+        self.call_from_thread(self._booted, session, settings)
+
+    def _boot_failed(self, message: str) -> None:
+        self.boot_error = message
+        self.exit(return_code=2)
+
+    def _booted(self, session: AccountSession, settings: Settings) -> None:
+        self._session = session
+        self._settings = settings
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        self._start()
+
+    def _start(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.sub_title = "DEMO account" if self.session.is_demo else ""
@@ -131,7 +202,8 @@ class PipedriveApp(App[None]):
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
-        await self.session.aclose()
+        if self._session is not None:
+            await self._session.aclose()
 
     def load_account(self) -> None:
         """Name the company and user in the account bar (one cheap call, ``/users/me``)."""
@@ -147,25 +219,25 @@ class PipedriveApp(App[None]):
             return
         if not self.session.is_demo:
             self.sub_title = me.company_name or ""
-        self._sync_chrome()
+        self.sync_chrome()
 
     def _on_rate_limit(self, _state: RateLimitState) -> None:
-        self.call_later(self._sync_chrome)
+        self.call_later(self.sync_chrome)
 
     @on(Activity)
     def _on_activity(self, message: Activity) -> None:
         self._activity = message.text
         if message.refreshed:
             self._refreshed = self.clock().strftime("%H:%M:%S")
-        self._sync_chrome()
+        self.sync_chrome()
 
-    @on(ScreenResume)
-    def _on_screen_resume(self) -> None:
-        self._sync_chrome()
-
-    def _sync_chrome(self) -> None:
+    def sync_chrome(self) -> None:
         """Copy the account and request facts into the current screen's bars."""
-        session = self.session
+        session = self._session
+        if session is None:
+            for bar in self.screen.query(AccountBar):
+                bar.is_demo = self._demo_hint
+            return
         me = session.me
         for bar in self.screen.query(AccountBar):
             bar.is_demo = session.is_demo

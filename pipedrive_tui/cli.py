@@ -8,14 +8,15 @@ Heavy modules (Textual, the demo generator) are imported only when they are need
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pipedrive_tui import __version__, locations
-from pipedrive_tui.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
+    from pipedrive_tui.config import Settings
     from pipedrive_tui.data.session import AccountSession
 
 __all__ = ["build_parser", "build_session", "main"]
@@ -71,6 +72,7 @@ def build_session(settings: Settings) -> AccountSession:
     from pipedrive_tui.api.client import PipedriveClient
     from pipedrive_tui.api.ratelimit import Limiter
     from pipedrive_tui.api.transport import company_base_url
+    from pipedrive_tui.config import ConfigError
     from pipedrive_tui.data.cache import DiskCache, account_key
     from pipedrive_tui.data.lookups import Lookups
     from pipedrive_tui.data.session import AccountSession
@@ -112,8 +114,8 @@ def build_session(settings: Settings) -> AccountSession:
     return AccountSession(client, Lookups(client, cache), company_domain=domain)
 
 
-def _settings_from_args(args: argparse.Namespace) -> Settings:
-    cli = {
+def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
+    return {
         "demo": args.demo,
         "demo_seed": args.demo_seed,
         "demo_size": args.demo_size,
@@ -122,7 +124,29 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
         "read_only": args.read_only,
         "theme": args.theme,
     }
-    return load_settings(cli)
+
+
+def _settings_from_args(args: argparse.Namespace) -> Settings:
+    from pipedrive_tui.config import load_settings
+
+    return load_settings(_cli_values(args))
+
+
+def _plain_demo_start(args: argparse.Namespace) -> bool:
+    """Whether this is the demo with nothing to validate: no config file, no credentials.
+
+    Then the app paints its first frame before settings are validated and the session is built
+    (pydantic and httpx load in a worker thread); otherwise settings are checked before the app
+    starts, so that a mistake is reported on stderr with exit status 2.
+    """
+    if args.company_domain or args.base_url or locations.config_file().exists():
+        return False
+    if args.demo:
+        return True
+    return not any(
+        os.environ.get(name, "").strip()
+        for name in ("PIPEDRIVE_API_TOKEN", "PIPEDRIVE_OAUTH_TOKEN", "PIPEDRIVE_BASE_URL")
+    )
 
 
 def _run_demo_server(args: argparse.Namespace) -> int:
@@ -147,16 +171,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo-server":
         return _run_demo_server(args)
-    try:
-        settings = _settings_from_args(args)
-        session = build_session(settings)
-    except (ConfigError, ValueError) as error:
-        print(f"pipedrive-tui: {error}", file=sys.stderr)
-        return 2
     from pipedrive_tui.app import PipedriveApp
 
-    app = PipedriveApp(session, settings)
+    if _plain_demo_start(args):
+
+        def boot() -> tuple[AccountSession, Settings]:
+            settings = _settings_from_args(args)
+            return build_session(settings), settings
+
+        app = PipedriveApp(boot=boot, demo_hint=True)
+    else:
+        from pipedrive_tui.config import ConfigError
+
+        try:
+            settings = _settings_from_args(args)
+            session = build_session(settings)
+        except (ConfigError, ValueError) as error:
+            print(f"pipedrive-tui: {error}", file=sys.stderr)
+            return 2
+        app = PipedriveApp(session, settings)
     app.run()
+    if app.boot_error:
+        print(f"pipedrive-tui: {app.boot_error}", file=sys.stderr)
+        return 2
     return app.return_code or 0
 
 

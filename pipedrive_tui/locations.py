@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_config_path, user_state_path
-
 __all__ = [
     "cache_dir",
     "config_dir",
@@ -32,6 +30,9 @@ def _base(kind: str) -> Path:
     root = _root if _root is not None else (Path(override) if override else None)
     if root is not None:
         return root / kind
+    # platformdirs is imported here, not at the top: start-up does not need it.
+    from platformdirs import user_cache_path, user_config_path, user_state_path
+
     if kind == "config":
         return user_config_path(APP_NAME)
     if kind == "cache":

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pipedrive_tui.api.models import Deal, Stage
+if TYPE_CHECKING:
+    from pipedrive_tui.api.models import Deal, Stage
 
 __all__ = ["DealQuery", "StageTotals", "StatusChoice", "rotting_days", "stage_totals"]
 

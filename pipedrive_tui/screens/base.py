@@ -22,6 +22,12 @@ class AppScreen(Screen[None]):
         yield StatusLine()
         yield Footer()
 
+    def on_screen_resume(self) -> None:
+        """Bring the account bar and status line up to date when this screen shows again."""
+        sync = getattr(self.app, "sync_chrome", None)
+        if sync is not None:
+            sync()
+
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""
         yield from ()

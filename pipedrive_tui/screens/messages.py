@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from pipedrive_tui.api.models import Deal
+if TYPE_CHECKING:
+    from pipedrive_tui.api.models import Deal
 
 __all__ = ["Activity", "DealSaved"]
 

@@ -87,17 +87,6 @@ def _no_paging_in_example(path: str) -> str:
     )
 
 
-def _null_next_cursor(path: str, place: str) -> str:
-    return (
-        f"v2.yaml paths.{path}.get.responses.200 (application/json schema) "
-        f"{place}properties.additional_data.properties.next_cursor is a non-nullable string, "
-        "while its own description says the value 'will be `null` if you have reached the end "
-        "of the dataset' (as the live API, and so the demo, send it; v2-reference §2). "
-        "Workaround: the client (api.pagination.cursor_pages) treats a null or absent "
-        "next_cursor as the last page; only null is forgiven (test_demo_contract)."
-    )
-
-
 #: Contradictions inside Pipedrive's specs, keyed by ``(operationId, JSON path pattern)``.
 #:
 #: The pattern is matched against the JSON path of a validation error (``$.data[0].add_time``; a
@@ -118,30 +107,6 @@ KNOWN_ERRATA: dict[tuple[str, str], str] = {
         "spec (v1-reference §4 'Mailbox', §10 #6). Workaround: without paging metadata the client "
         "(api.pagination.read_offset_meta) stops after a page shorter than the limit it asked for."
     ),
-    # Found by the demo's last pages (test_demo_contract*), not by the spec's examples.
-    ("getPipelines", "$.additional_data.next_cursor"): _null_next_cursor("/pipelines", "allOf[1]."),
-    ("getStages", "$.additional_data.next_cursor"): _null_next_cursor("/stages", ""),
-    ("getDeals", "$.additional_data.next_cursor"): _null_next_cursor("/deals", "allOf[1]."),
-    ("getArchivedDeals", "$.additional_data.next_cursor"): _null_next_cursor(
-        "/deals/archived", "allOf[1]."
-    ),
-    ("getPersons", "$.additional_data.next_cursor"): _null_next_cursor("/persons", "allOf[1]."),
-    ("getOrganizations", "$.additional_data.next_cursor"): _null_next_cursor(
-        "/organizations", "allOf[1]."
-    ),
-    ("searchDeals", "$.additional_data.next_cursor"): _null_next_cursor(
-        "/deals/search", "allOf[1]."
-    ),
-    ("searchLeads", "$.additional_data.next_cursor"): _null_next_cursor(
-        "/leads/search", "allOf[1]."
-    ),
-    ("searchPersons", "$.additional_data.next_cursor"): _null_next_cursor(
-        "/persons/search", "allOf[1]."
-    ),
-    ("searchOrganization", "$.additional_data.next_cursor"): _null_next_cursor(
-        "/organizations/search", "allOf[1]."
-    ),
-    ("searchItem", "$.additional_data.next_cursor"): _null_next_cursor("/itemSearch", "allOf[1]."),
 }
 
 

@@ -15,7 +15,7 @@ proof that the checks can fail in ``test_demo_contract_errors.py``. Both use :cl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -25,7 +25,7 @@ from pipedrive_tui.api.endpoints import BY_NAME, ENDPOINTS, Endpoint
 from pipedrive_tui.demo.generator import DemoAccount
 from pipedrive_tui.demo.handler import DemoPipedrive
 
-from .openapi import KNOWN_ERRATA, SchemaError, SpecValidator, erratum_key
+from .openapi import SchemaError, SpecValidator
 
 #: The seed and size of every demo account of the contract suite.
 SEED = 7
@@ -36,11 +36,56 @@ TOKEN = "demo"
 #: Absent, as opposed to ``None`` (a JSON ``null`` body).
 UNSET: Any = object()
 
-#: The v2 list and search operations whose schema declares ``next_cursor`` a non-nullable string
-#: (see their :data:`~.openapi.KNOWN_ERRATA` entries): only ``null`` is forgiven there.
-CURSOR_ERRATA: frozenset[tuple[str, str]] = frozenset(
-    key for key in KNOWN_ERRATA if key[1] == "$.additional_data.next_cursor"
-)
+
+def _null_next_cursor(path: str, place: str) -> str:
+    """The erratum of a v2 list or search whose schema forbids the null ``next_cursor``."""
+    return (
+        f"v2.yaml paths.{path}.get.responses.200 (application/json schema) "
+        f"{place}properties.additional_data.properties.next_cursor is a non-nullable string, "
+        "while its own description says the value 'will be `null` if you have reached the end "
+        "of the dataset' (the live API, and so the demo, send null on the last page; "
+        "v2-reference §2). Workaround: the client (api.pagination.cursor_pages) treats a null or "
+        "absent next_cursor as the last page."
+    )
+
+
+#: Spec errata that only real answers show (the spec's examples never reach a last page), keyed
+#: like :data:`~.openapi.KNOWN_ERRATA`: ``(operationId, JSON path)``.
+#:
+#: Most v2 list and search schemas declare ``additional_data.next_cursor`` a non-nullable string
+#: although their description says it is null at the end (the field-schema lists declare it
+#: nullable and are not listed). They are kept here, not in ``KNOWN_ERRATA``, because an entry
+#: there forgives every error at its JSON path: a *missing* or mistyped ``next_cursor`` as well,
+#: for every user of the validator (``test_spec_examples.test_lists_every_error`` relies on a
+#: missing one failing, and its erratum checks only know the spec's examples).
+#: :meth:`Contract.check_body` forgives exactly ``next_cursor: null`` and nothing else.
+CURSOR_ERRATA: dict[tuple[str, str], str] = {
+    (operation_id, "$.additional_data.next_cursor"): _null_next_cursor(path, place)
+    for operation_id, path, place in (
+        ("getPipelines", "/pipelines", "allOf[1]."),
+        ("getStages", "/stages", ""),
+        ("getDeals", "/deals", "allOf[1]."),
+        ("getArchivedDeals", "/deals/archived", "allOf[1]."),
+        ("getPersons", "/persons", "allOf[1]."),
+        ("getOrganizations", "/organizations", "allOf[1]."),
+        ("searchDeals", "/deals/search", "allOf[1]."),
+        ("searchLeads", "/leads/search", "allOf[1]."),
+        ("searchPersons", "/persons/search", "allOf[1]."),
+        ("searchOrganization", "/organizations/search", "allOf[1]."),
+        ("searchItem", "/itemSearch", "allOf[1]."),
+    )
+}
+
+
+def cursor_erratum(operation_id: str, error: SchemaError, body: Any) -> str | None:
+    """The erratum that forgives ``error``: only a ``next_cursor`` that is present and null."""
+    reason = CURSOR_ERRATA.get((operation_id, error.json_path))
+    if reason is None or not error.message.startswith("None is not of type 'string'"):
+        return None
+    additional = body.get("additional_data") if isinstance(body, dict) else None
+    if not isinstance(additional, dict) or "next_cursor" not in additional:
+        return None
+    return reason if additional["next_cursor"] is None else None
 
 
 def make_demo() -> DemoPipedrive:
@@ -148,17 +193,27 @@ class Contract:
         if status >= 400:
             assert_error_shape(body, status)
         if status < 400 or is_documented(self.validator, endpoint, status):
-            excused = self.validator.validate_response(
-                endpoint.version, endpoint.method, path, status, body
-            )
-            for error in excused:
-                key = erratum_key(endpoint.operation_id, error.json_path)
-                if key in CURSOR_ERRATA:  # the spec's own description allows null, nothing else
-                    assert body["additional_data"]["next_cursor"] is None, error
+            excused = self._validate(endpoint, path, status, body)
             self.checked.append(Checked(name, status, "schema", excused))
         else:
             self.checked.append(Checked(name, status, "error shape"))
         return body
+
+    def _validate(self, endpoint: Endpoint, path: str, status: int, body: Any) -> list[SchemaError]:
+        """:meth:`SpecValidator.validate_response`, plus :data:`CURSOR_ERRATA` (null only)."""
+        excused, unexpected = [], []
+        version, method = endpoint.version, endpoint.method
+        for error in self.validator.errors(version, method, path, status, body):
+            if error.erratum is None:
+                error = replace(error, erratum=cursor_erratum(endpoint.operation_id, error, body))
+            (unexpected if error.erratum is None else excused).append(error)
+        if unexpected:
+            lines = "\n".join(f"  {error}" for error in unexpected)
+            raise AssertionError(
+                f"{version} {method} {endpoint.path} ({endpoint.operation_id}) {status}: "
+                f"{len(unexpected)} schema error(s):\n{lines}"
+            )
+        return excused
 
     def call(self, name: str, *, status: int = 200, **kwargs: Any) -> Any:
         """Send a request and check its answer; returns the decoded body."""

@@ -9,7 +9,8 @@ are walked the same way.
 
 The last page of most v2 lists carries ``next_cursor: null``, which their schemas do not allow
 (a spec erratum: see :data:`~.test_demo_contract.CURSOR_ERRATA`); the tests here show that each
-erratum is needed and that the client's workaround stops on it.
+erratum is needed, names its place in the spec, forgives only null, and that the client's
+workaround (:func:`~pipedrive_tui.api.pagination.cursor_pages`) stops on it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,16 @@ from pipedrive_tui.demo.generator import DemoAccount
 from pipedrive_tui.demo.handler import DemoPipedrive
 from tests.helpers import FakeTime
 
-from .openapi import KNOWN_ERRATA, SpecValidator, erratum_key
-from .test_demo_contract import BASE_URL, CURSOR_ERRATA, TOKEN, Contract, lead, make_demo
+from .openapi import KNOWN_ERRATA, SpecValidator
+from .test_demo_contract import (
+    BASE_URL,
+    CURSOR_ERRATA,
+    TOKEN,
+    UNSET,
+    Contract,
+    lead,
+    make_demo,
+)
 
 PAGED = [endpoint for endpoint in ENDPOINTS if endpoint.paging != "none"]
 BY_OP = {endpoint.operation_id: endpoint for endpoint in ENDPOINTS}
@@ -397,24 +406,48 @@ def test_cursor_errata_are_the_ones_the_demo_needs(contract: Contract) -> None:
         assert not any(page.excused for page in pages[:-1]), endpoint.name
         excused = pages[-1].excused
         for error in excused:
-            key = erratum_key(endpoint.operation_id, error.json_path)
-            assert key in CURSOR_ERRATA, f"{endpoint.name}: {error}"
-            assert "None is not of type 'string'" in error.message
+            key = (endpoint.operation_id, error.json_path)
+            assert error.erratum == CURSOR_ERRATA[key], f"{endpoint.name}: {error}"
+            assert error.message.startswith("None is not of type 'string'")
             needed.add(key)
         if endpoint.operation_id.endswith("Fields"):
             assert not excused, f"{endpoint.name}: its next_cursor is declared nullable"
-    assert needed == CURSOR_ERRATA
-    assert len(CURSOR_ERRATA) == 11
-    for key in CURSOR_ERRATA:
-        assert f"v2.yaml paths.{BY_OP[key[0]].path}.get.responses.200" in KNOWN_ERRATA[key]
-        assert "Workaround:" in KNOWN_ERRATA[key]
+    assert needed == set(CURSOR_ERRATA)
 
 
-def test_only_a_null_cursor_is_forgiven(contract: Contract) -> None:
-    """The erratum forgives ``next_cursor: null``; a cursor of the wrong type still fails."""
+def test_cursor_errata_name_their_place(validator: SpecValidator) -> None:
+    """Each erratum names the schema it is about, which really forbids null; none is shared."""
+    assert not set(CURSOR_ERRATA) & set(KNOWN_ERRATA)
+    for (operation_id, json_path), reason in CURSOR_ERRATA.items():
+        endpoint = BY_OP[operation_id]
+        assert reason.startswith(f"v2.yaml paths.{endpoint.path}.get.responses.200 ")
+        assert "Workaround:" in reason and "cursor_pages" in reason
+        media = validator.operation_by_id("v2", operation_id).operation["responses"]["200"]
+        schema = media["content"]["application/json"]["schema"]
+        place = reason.split("(application/json schema) ")[1].split(" is a ")[0]
+        for part in place.replace("[", ".").replace("]", "").split("."):
+            schema = schema[int(part)] if part.isdigit() else schema[part]
+        assert schema["type"] == "string" and not schema.get("nullable"), reason
+        assert "`null`" in schema["description"], reason
+        assert json_path == "$.additional_data.next_cursor"
+
+
+def test_the_shared_validator_still_rejects_a_null_cursor(contract: Contract) -> None:
+    """The erratum lives only in these tests: the validator alone still sees the spec's bug."""
     body = contract.call("list_pipelines")
     assert body["additional_data"]["next_cursor"] is None
-    body["additional_data"]["next_cursor"] = 17
+    with pytest.raises(AssertionError, match=r"next_cursor: None is not of type 'string'"):
+        contract.validator.validate_response("v2", "GET", "/api/v2/pipelines", 200, body)
+
+
+@pytest.mark.parametrize("cursor", [17, UNSET], ids=["number", "missing"])
+def test_only_a_null_cursor_is_forgiven(cursor: Any, contract: Contract) -> None:
+    """The erratum forgives ``next_cursor: null``; a number or a missing cursor still fails."""
+    body = contract.call("list_pipelines")
+    if cursor is UNSET:
+        del body["additional_data"]["next_cursor"]
+    else:
+        body["additional_data"]["next_cursor"] = cursor
     with pytest.raises(AssertionError, match=r"next_cursor"):
         contract.check_body("list_pipelines", 200, body)
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.widgets import DataTable, Static
 
+from pipedrive_tui.app import PipedriveApp
 from pipedrive_tui.demo.faults import FaultPlan
 from pipedrive_tui.demo.generator import generate
+from pipedrive_tui.screens.boot import BootScreen
+from pipedrive_tui.screens.overview import OverviewScreen
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
 from tests.ui import demo_app, empty_account
@@ -89,3 +94,42 @@ async def test_help_toggles_and_q_quits() -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_boot_paints_first_then_opens_the_account() -> None:
+    ready, _ = demo_app()
+    release = threading.Event()
+
+    def boot():  # type: ignore[no-untyped-def]
+        release.wait(timeout=10)
+        return ready.session, ready.settings
+
+    app = PipedriveApp(boot=boot, demo_hint=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BootScreen)  # painted before the session exists
+        assert app.screen.query_one(AccountBar).is_demo
+        assert "Opening the demo account" in str(app.screen.query_one("#boot-message").render())
+        release.set()
+        for _ in range(10):  # the boot thread, then the mode switch, then the screen's workers
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, OverviewScreen):
+                break
+        assert app.current_mode == "account"
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_boot_failure_exits_with_status_2() -> None:
+    from pipedrive_tui.config import ConfigError
+
+    def boot():  # type: ignore[no-untyped-def]
+        raise ConfigError("Invalid settings (config.toml): demo_size: bad")
+
+    app = PipedriveApp(boot=boot, demo_hint=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.boot_error == "Invalid settings (config.toml): demo_size: bad"
