@@ -21,13 +21,11 @@ class Activity(Message):
         self.refreshed = refreshed
 
 
-class DealSaved(Message):
+class DealSaved(Message, bubble=False):
     """A deal changed on Pipedrive's side (a confirmed write): views that show it update it.
 
     It does not bubble: the app forwards it to every screen, which must not send it back up.
     """
-
-    bubble = False
 
     def __init__(self, deal: Deal) -> None:
         super().__init__()
