@@ -85,7 +85,9 @@ def build_session(settings: Settings) -> AccountSession:
     if settings.use_demo:
         from pipedrive_tui.demo.handler import DemoPipedrive
 
-        demo = DemoPipedrive(seed=settings.demo_seed, size=settings.demo_size, token=DEMO_TOKEN)
+        demo = DemoPipedrive(
+            seed=settings.demo_seed, size=settings.demo_size, token=DEMO_TOKEN, freeze_gc=True
+        )
         client = PipedriveClient(
             DEMO_BASE_URL,
             api_token=DEMO_TOKEN,

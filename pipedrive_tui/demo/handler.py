@@ -13,6 +13,7 @@ or :func:`pipedrive_tui.demo.server.serve` for a loopback server.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import math
@@ -105,6 +106,8 @@ class DemoPipedrive:
             count down, and faults inject 429s deterministically).
         daily_token_limit: the daily token budget (60,000 per active user by default); once it
             is spent every request gets a 429 with ``x-daily-ratelimit-token-remaining: 0``.
+        freeze_gc: once the account is built, move it out of the garbage collector's reach
+            (``gc.freeze``): for the app, where the account lives as long as the process.
     """
 
     def __init__(
@@ -119,6 +122,7 @@ class DemoPipedrive:
         burst_limit: int = 40,
         enforce_burst_limit: bool = False,
         daily_token_limit: int | None = None,
+        freeze_gc: bool = False,
     ) -> None:
         # The account is generated on first use (in a worker thread with ``offload``), so that
         # the app paints its first frame before a large demo account exists.
@@ -128,6 +132,7 @@ class DemoPipedrive:
         self._build_lock = threading.Lock()
         self._respond_lock = threading.Lock()
         self._daily_override = daily_token_limit
+        self._freeze_gc = freeze_gc
         self._daily_limit = 0
         self._token = token
         self.faults = faults if faults is not None else FaultPlan()
@@ -164,6 +169,11 @@ class DemoPipedrive:
                 self._store = DemoStore(self._account, self._clock)
                 active = sum(1 for u in self._account.users if u.get("active_flag", True))
                 self._daily_limit = self._daily_override or _TOKENS_PER_SEAT * max(1, active)
+                if self._freeze_gc:
+                    # The account lives as long as the process: keep the garbage collector from
+                    # walking its million objects on every full pass (pauses the UI would feel).
+                    gc.collect()
+                    gc.freeze()
             return self._store
 
     @property

@@ -1,0 +1,395 @@
+"""The deals list: a virtualised table of deals with status tabs, saved filters, sort and search.
+
+Loading is incremental: the first page is drawn as soon as it arrives, later pages are appended
+in the background up to :attr:`DealsScreen.auto_load_rows` deals fetched, then as the cursor
+nears the end (or all at once with ``a``). The toolbar always says how many rows there are and
+whether more exist. Sorting is done here, on the loaded rows (Pipedrive sorts deals only by id
+and times); the toolbar says when the sort covers only part of the list.
+
+A deal changed here so that it no longer fits the list (won while the Open tab is shown) stays
+where it is, drawn dimmed, until the next refresh: rows never vanish under the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from time import monotonic
+from typing import get_args
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, LoadingIndicator, Static
+
+from pipedrive_tui import locations
+from pipedrive_tui.api.errors import PipedriveError
+from pipedrive_tui.api.models import Deal, Filter
+from pipedrive_tui.api.pagination import Page
+from pipedrive_tui.data.deals import DealQuery, StatusChoice
+from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.screens.base import AppScreen
+from pipedrive_tui.screens.deals_actions import DealListActions
+from pipedrive_tui.screens.deals_columns import ListLookups, build_columns, scope_text, search_text
+from pipedrive_tui.screens.deals_rows import KEEP_ALL_CUSTOM, DealRows, count_text, empty_text
+from pipedrive_tui.screens.messages import Activity, DealSaved
+from pipedrive_tui.screens.triage import TRIAGE_BINDINGS, DealTriage
+from pipedrive_tui.widgets.deal_table import DealTable
+from pipedrive_tui.widgets.safe_text import safe_line, safe_text
+
+__all__ = ["STATUSES", "DealsScreen"]
+
+#: The status tabs, in order.
+STATUSES: tuple[StatusChoice, ...] = get_args(StatusChoice)
+#: Seconds between two re-sorts of the view while pages arrive (re-sorting 100k rows for
+#: every page would double the time the load takes).
+_RESORT_EVERY = 0.5
+
+
+class DealsScreen(AppScreen, DealListActions, DealTriage):
+    """Every deal of a query, as a table: sort, search, filter, triage and open them."""
+
+    CSS_PATH = str(locations.styles_dir() / "deals.tcss")
+    AUTO_FOCUS = "#deals-table"
+    BINDINGS = [
+        *TRIAGE_BINDINGS,
+        Binding("r", "refresh", "Refresh", id="deals.refresh", tooltip="Fetch the deals again"),
+        Binding("t,right_square_bracket", "status(1)", "Status", id="deals.status_next",
+                tooltip="Next status tab: open, won, lost, all"),
+        Binding("left_square_bracket", "status(-1)", "Prev status", show=False, key_display="[",
+                id="deals.status_previous", tooltip="Previous status tab"),
+        Binding("f", "pick_filter", "Filter", id="deals.filter",
+                tooltip="Show the deals of a saved filter"),
+        Binding("slash", "search", "Search", key_display="/", id="deals.search",
+                tooltip="Narrow the loaded rows by title, organization or person"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="deals.clear_search",
+                tooltip="Clear the search and show every loaded row"),
+        Binding("s", "sort", "Sort", id="deals.sort",
+                tooltip="Sort the loaded rows by the next column"),
+        Binding("S", "sort_reverse", "Reverse", show=False, id="deals.sort_reverse",
+                tooltip="Reverse the sort"),
+        Binding("c", "pick_columns", "Columns", id="deals.columns",
+                tooltip="Add custom fields as columns"),
+        Binding("a", "load_all", "Load all", show=False, id="deals.load_all",
+                tooltip="Load every page of deals in the background"),
+    ]  # fmt: skip
+
+    #: Deals fetched without asking; past that, pages load as the cursor nears the end.
+    auto_load_rows: float = 5_000
+    #: Deals a page (``None``: Pipedrive's most, 500).
+    page_size: int | None = None
+    #: How near the last row the cursor comes before more pages load.
+    NEAR_END = 100
+    #: Rows up to which every custom-field value is kept (past it, only the columns').
+    keep_all_custom = KEEP_ALL_CUSTOM
+    statuses = STATUSES
+
+    def __init__(self, session: AccountSession, query: DealQuery | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.deal_query = query or DealQuery()
+        self.lookups = ListLookups()
+        self.custom_keys: list[str] = []
+        self.rows = self._new_rows()
+        self.error = self.partial_error = ""
+        self.fetching = False
+        self.more = True
+        self.fetched = 0
+        self._pages: AsyncIterator[Page[Deal]] | None = None
+        self._generation = 0
+        self._budget = self.auto_load_rows
+        self._filters: dict[int, str] = {}
+        self._asked: tuple[set[int], set[int]] = (set(), set())
+        self._wanted: tuple[set[int], set[int]] = (set(), set())
+        self._names_busy = False
+        self._rebuilt = 0.0
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="deals-body"):
+            with Horizontal(id="deals-toolbar"):
+                for status in STATUSES:
+                    yield Label(status.title(), id=f"deals-tab-{status}", classes="deals-tab")
+                yield Label(id="deals-scope")
+                yield Label(id="deals-count")
+            yield Input(placeholder="Search title, organization, person…", id="deals-search")
+            yield LoadingIndicator(id="deals-loading")
+            yield Static(id="deals-message")
+            yield DealTable(id="deals-table")
+
+    def on_mount(self) -> None:
+        self.search_box.display = False
+        self._set_columns()
+        self.load_lookups()
+        self.reload()
+
+    @property
+    def table(self) -> DealTable:
+        """The table of deals."""
+        return self.query_one("#deals-table", DealTable)
+
+    @property
+    def search_box(self) -> Input:
+        """The search box (hidden until ``/``)."""
+        return self.query_one("#deals-search", Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a search only when there is one (else it does what it does elsewhere)."""
+        return self.searching() if action == "clear_search" else True
+
+    # --- public -----------------------------------------------------------------------------
+
+    def set_query(self, query: DealQuery) -> None:
+        """Show the deals of another query (a person's, an organization's, a saved filter's)."""
+        self.deal_query = query
+        if self.is_mounted:
+            self._set_columns()
+            self.reload()
+
+    def reload(self) -> None:
+        """Forget the loaded rows and fetch the first pages again (keeps search and sort)."""
+        old = self.rows
+        self.rows = self._new_rows()
+        self.rows.search, self.rows.sort = old.search, old.sort
+        self.error = self.partial_error = ""
+        self.more, self.fetched, self._budget = True, 0, self.auto_load_rows
+        self._generation += 1
+        stale, self._pages = self._pages, None
+        self.fetching = True
+        self.table.set_rows(self.rows.view)
+        self.table.set_marked(self.rows.marked)
+        self._show()
+        self.load_pages(stale)
+        filter_id = self.deal_query.filter_id
+        if filter_id is not None and filter_id not in self._filters:
+            self.name_filters()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _new_rows(self) -> DealRows:
+        return DealRows(
+            self.deal_query, self._text, columns=self.custom_keys,
+            keep_all_up_to=self.keep_all_custom,
+        )  # fmt: skip
+
+    def _text(self, deal: Deal) -> str:
+        return search_text(deal, self.session.names)
+
+    @work(exclusive=True, group="deals-pages", exit_on_error=False)
+    async def load_pages(self, stale: AsyncIterator[Page[Deal]] | None = None) -> None:
+        """Fetch pages until :attr:`auto_load_rows` (or the raised budget) or the end."""
+        generation, rows = self._generation, self.rows
+        with suppress(AttributeError, RuntimeError):  # none, or closing in the cancelled worker
+            await stale.aclose()  # type: ignore[union-attr]
+        if self._pages is None:
+            filters = self.deal_query.client_filters()
+            self._pages = self.session.client.iter_deal_pages(limit=self.page_size, **filters)
+        pages = self._pages
+        self.fetching = True
+        try:
+            while self.more and self.fetched < self._budget:
+                self.app.post_message(Activity(f"Loading deals… {self.fetched:,} of ?"))
+                try:
+                    page = await anext(pages)
+                except StopAsyncIteration:
+                    self.more = False
+                    break
+                if generation != self._generation:
+                    return
+                self.fetched += len(page.items)
+                self.more = page.next is not None
+                rows.add(page.items)
+                self._arrived(page.items, final=not self.more)
+        except PipedriveError as error:
+            if generation != self._generation:
+                return
+            self._pages = None
+            if self.fetched:
+                self.partial_error = str(error)
+            else:
+                self.error = str(error)
+        finally:
+            if generation == self._generation:
+                self.fetching = False
+        if rows.view is not rows.loaded:
+            self._rebuild()
+        self._show()
+        self.app.post_message(Activity("", refreshed=not self.error))
+
+    def _arrived(self, deals: list[Deal], *, final: bool) -> None:
+        rows = self.rows
+        if rows.view is rows.loaded:
+            self.table.set_rows(rows.view)
+        elif final or monotonic() - self._rebuilt > _RESORT_EVERY:
+            self._rebuild()
+        self._want_names(deals)
+        self.fetching = not final
+        self._show()
+
+    def _more_wanted(self, rows: float) -> None:
+        """Raise the budget by ``rows`` (``inf``: everything) and fetch when idle."""
+        if not self.more or self.error or self.partial_error:
+            return
+        self._budget = max(self._budget, self.fetched + rows)
+        if not self.fetching:
+            self.load_pages()
+
+    def _want_names(self, deals: list[Deal]) -> None:
+        book = self.session.names
+        for ids, known, asked, wanted in (
+            ((d.person_id for d in deals), book.persons, self._asked[0], self._wanted[0]),
+            ((d.org_id for d in deals), book.organizations, self._asked[1], self._wanted[1]),
+        ):
+            for key in ids:
+                if key is not None and key not in known and key not in asked:
+                    asked.add(key)
+                    wanted.add(key)
+        if any(self._wanted) and not self._names_busy:
+            self._names_busy = True
+            self.load_names()
+
+    @work(exclusive=True, group="deals-names", exit_on_error=False)
+    async def load_names(self) -> None:
+        """Fetch the names of persons and organizations of the rows, then redraw them."""
+        try:
+            while any(self._wanted):
+                people, orgs = set(self._wanted[0]), set(self._wanted[1])
+                self._wanted[0].clear()
+                self._wanted[1].clear()
+                await self.session.names.resolve(people, orgs)
+                self.rows.forget_text()
+                sort = self.rows.sort
+                if self.rows.narrowed or (sort is not None and sort.column in ("org", "person")):
+                    self._rebuild()
+                self.table.refresh_cells()
+                self._show()
+        except PipedriveError as error:
+            self.notify(f"Names of persons and organizations: {error}", markup=False)
+        finally:
+            self._names_busy = False
+
+    @work(exclusive=True, group="deals-lookups", exit_on_error=False)
+    async def load_lookups(self) -> None:
+        """Load users, pipelines, stages, currencies and deal fields (cached), then redraw."""
+        lookups = self.session.lookups
+        try:
+            self.lookups = ListLookups(
+                users=await lookups.users(),
+                pipelines={p.id: p for p in await lookups.pipelines()},
+                stages={s.id: s for s in await lookups.stages()},
+                currencies=await lookups.currencies(),
+                deal_fields=await lookups.fields("deal"),
+            )
+        except PipedriveError as error:
+            self.notify(f"Stage, owner and field names: {error}", markup=False)
+            return
+        self._set_columns()
+        self._show()
+
+    @work(exclusive=True, group="deals-filter-names", exit_on_error=False)
+    async def name_filters(self) -> None:
+        """Learn the names of the saved deals filters (for the toolbar)."""
+        try:
+            await self._load_filters()
+        except PipedriveError as error:
+            self.log.warning(f"filters not named: {error}")
+        self._show()
+
+    async def _load_filters(self) -> list[Filter]:
+        shared = getattr(self.app, "deal_filters", None)  # the app caches them for the palette
+        filters = await shared() if shared else await self.session.client.list_filters("deals")
+        self._filters.update((f.id, f.name) for f in filters)
+        return list(filters)
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _set_columns(self) -> None:
+        me = self.session.me
+        columns = build_columns(
+            self.lookups, self.session.names, status=self.deal_query.status == "all",
+            custom=self.custom_keys, default_currency=me.default_currency if me else None,
+        )  # fmt: skip
+        self.table.set_columns(columns)
+        sort = self.rows.sort
+        if sort is not None:  # the old sort key reads the old lookups
+            column = next((c for c in columns if c.key == sort.column), None)
+            self.sort_by(column, sort.reverse, keep_cursor=True)
+
+    def _rebuild(self) -> None:
+        self.rows.rebuild()
+        self._rebuilt = monotonic()
+        self.table.set_rows(self.rows.view)
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        rows, table = self.rows, self.table
+        arrived = bool(self.fetched) or not (self.fetching or self.more)
+        self.query_one("#deals-loading").display = not arrived and not self.error
+        empty = arrived and not rows.view and not self.fetching
+        message = self.query_one("#deals-message", Static)
+        message.display = bool(self.error) or empty
+        message.set_class(bool(self.error), "-error")
+        if message.display:
+            message.update(safe_text(empty_text(rows, self.error, self.more, self.fetched)))
+        shown = not self.error and bool(rows.view)
+        if shown and not table.display:
+            table.display = True
+            if self.focused is None:
+                table.focus()
+        table.display = shown
+        for status in STATUSES:
+            tab = self.query_one(f"#deals-tab-{status}", Label)
+            tab.set_class(status == self.deal_query.status, "-active")
+        scope = scope_text(self.deal_query, self.session.names, self.lookups, self._filters)
+        self.query_one("#deals-scope", Label).update(safe_line(scope))
+        count = self.query_one("#deals-count", Label)
+        text = count_text(
+            rows, fetching=self.fetching, more=self.more, error=self.partial_error,
+            failed=bool(self.error),
+        )  # fmt: skip
+        count.update(safe_line(text))
+        count.set_class(bool(self.partial_error), "-error")
+
+    # --- the table and triage ---------------------------------------------------------------
+
+    def triage_deal(self) -> Deal | None:
+        """The deal under the cursor."""
+        return self.table.cursor_deal
+
+    def show_deal(self, deal: Deal) -> None:
+        """Draw this version of a deal in its row (dimmed when it no longer fits the list)."""
+        if self.rows.replace(deal):
+            self.table.set_marked(self.rows.marked)
+            self.table.refresh_deal(deal.id)
+            self._show()
+
+    @on(DealSaved)
+    def _deal_saved(self, message: DealSaved) -> None:
+        message.stop()  # the app sent it here: it must not bubble back to the app
+        self.show_deal(message.deal)
+
+    @on(DealTable.Selected)
+    def _open(self, event: DealTable.Selected) -> None:
+        opener = getattr(self.app, "open_deal", None)
+        if opener is None:
+            self.notify("The deal's detail is not available in this version.")
+            return
+        opener(event.deal.id, event.deal)
+
+    @on(DealTable.Highlighted)
+    def _highlighted(self) -> None:
+        row = self.table.cursor_row
+        if row > 0 and row >= len(self.rows.view) - 1 - self.NEAR_END:
+            self._more_wanted(1_000)
+
+    def action_refresh(self) -> None:
+        """Fetch the deals again (rows changed here stop being marked)."""
+        self.reload()
+
+    def action_load_all(self) -> None:
+        """Load every remaining page in the background."""
+        if not self.more:
+            self.notify("Every deal is loaded.")
+            return
+        self._more_wanted(float("inf"))

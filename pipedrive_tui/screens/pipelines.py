@@ -1,0 +1,402 @@
+"""The pipeline board: one pipeline's stages as columns of deal cards, with triage keys.
+
+Deals arrive page by page (the first page is drawn at once); names of persons and
+organizations are resolved per page and the cards redrawn. ``s`` cycles the deals shown:
+open → won → lost → all (won and lost cards carry a status marker). With a saved filter,
+Pipedrive ignores pipeline, status and owner, so deals failing :meth:`DealQuery.matches` are
+dropped here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import get_args
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import LoadingIndicator, Static
+
+from pipedrive_tui import locations
+from pipedrive_tui.api.errors import PipedriveError
+from pipedrive_tui.api.models import Deal, Filter, Pipeline
+from pipedrive_tui.data.deals import DealQuery, StatusChoice
+from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.fields import clean_line
+from pipedrive_tui.screens.base import AppScreen
+from pipedrive_tui.screens.messages import Activity, DealSaved
+from pipedrive_tui.screens.pipelines_cards import BoardDeals
+from pipedrive_tui.screens.triage import TRIAGE_BINDINGS, DealTriage
+from pipedrive_tui.widgets.board import Board
+from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
+
+__all__ = ["STATUS_CYCLE", "PipelinesScreen"]
+
+#: What ``s`` cycles through.
+STATUS_CYCLE: tuple[StatusChoice, ...] = get_args(StatusChoice)
+_STATUS_WORDS = {"open": "open deals", "won": "won deals", "lost": "lost deals", "all": "deals"}
+_STATUS_TITLES = {
+    "open": "Open deals",
+    "won": "Won deals",
+    "lost": "Lost deals",
+    "all": "Open, won and lost deals",
+}
+
+
+class PipelinesScreen(AppScreen, DealTriage):
+    """A kanban of one pipeline's stages; cards move between stages, get won or lost."""
+
+    CSS_PATH = str(locations.styles_dir() / "pipelines.tcss")
+    AUTO_FOCUS = "#pipelines-board"
+    BINDINGS = [
+        *TRIAGE_BINDINGS,
+        Binding("p", "pick_pipeline", "Pipeline", id="pipelines.pick",
+                tooltip="Choose the pipeline to show"),
+        Binding("left_square_bracket", "cycle_pipeline(-1)", "Prev pipeline", show=False,
+                key_display="[", id="pipelines.previous", tooltip="Show the previous pipeline"),
+        Binding("right_square_bracket", "cycle_pipeline(1)", "Next pipeline", show=False,
+                key_display="]", id="pipelines.next", tooltip="Show the next pipeline"),
+        Binding("u", "pick_owner", "Owner", id="pipelines.owner",
+                tooltip="Show one owner's deals, or everyone's"),
+        Binding("f", "pick_filter", "Filter", id="pipelines.filter",
+                tooltip="Narrow the board with a saved deals filter"),
+        Binding("s", "cycle_status", "Status", id="pipelines.status",
+                tooltip="Show open, won, lost or all deals (in turn)"),
+        Binding("r", "refresh", "Refresh", id="pipelines.refresh",
+                tooltip="Fetch the stages and deals again"),
+    ]  # fmt: skip
+
+    def __init__(self, session: AccountSession, pipeline_id: int | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.pipeline_id = pipeline_id
+        self.owner_id: int | None = None
+        self.filter_id: int | None = None
+        self.status: StatusChoice = "open"
+        self.error = ""
+        self.partial_error = ""
+        self.is_loading = True
+        self._pipelines: list[Pipeline] = []
+        self._filters: list[Filter] | None = None
+        self._board = BoardDeals(session.names, self._now)
+        self._focused_stage: int | None = None
+        self._triaged: int | None = None
+        self._pages = 0
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="pipelines-body"):
+            yield Static(id="pipelines-title")
+            yield Static(id="pipelines-info")
+            yield LoadingIndicator(id="pipelines-loading")
+            yield Static(id="pipelines-message")
+            yield Board(id="pipelines-board")
+
+    def on_mount(self) -> None:
+        self._show()
+        self.load_board()
+
+    # --- public -------------------------------------------------------------------------------
+
+    @property
+    def deal_query(self) -> DealQuery:
+        """Which deals the board shows."""
+        return DealQuery(
+            pipeline_id=self.pipeline_id,
+            status=self.status,
+            owner_id=self.owner_id,
+            filter_id=self.filter_id,
+        )
+
+    def select_pipeline(self, pipeline_id: int) -> None:
+        """Show another pipeline (before the screen is mounted: the one it starts on)."""
+        self.pipeline_id = pipeline_id
+        if self.is_mounted:
+            self.load_board()
+
+    def set_filter(self, filter_id: int | None) -> None:
+        """Narrow the board with a saved deals filter (``None``: no filter)."""
+        self.filter_id = filter_id
+        if self.is_mounted:
+            self.load_board()
+
+    # --- loading ------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="pipelines-load", exit_on_error=False)
+    async def load_board(self, refresh: bool = False) -> None:
+        """Load the pipelines, the chosen pipeline's stages, then its deals page by page.
+
+        The columns are mounted as soon as the stages are known, before any deal arrives, so
+        that the first page of deals only fills cards into columns already on screen.
+        """
+        self.error = self.partial_error = ""
+        self.is_loading = True
+        self._pages = 0
+        board = self._board
+        board.clear()
+        if any(s.pipeline_id != self.pipeline_id for s in board.stages):
+            board.set_stages([])
+        self._show()
+        self.app.post_message(Activity("Loading the pipeline…"))
+        lookups = self.session.lookups
+        try:
+            if refresh:
+                for kind in ("pipelines", "stages", "users"):
+                    await lookups.get(kind, refresh=True)
+            self._pipelines = await lookups.pipelines()
+            known = {p.id for p in self._pipelines}
+            if self.pipeline_id not in known:
+                self.pipeline_id = self._pipelines[0].id if self._pipelines else None
+            stages = await lookups.stages(self.pipeline_id) if self.pipeline_id else []
+            board.users = await lookups.users()
+            if self.filter_id is not None and self._filters is None:
+                self._filters = await self.session.client.list_filters("deals")  # its name
+            me = self.session.me
+            board.set_currencies(await lookups.currencies(), me.default_currency if me else None)
+        except PipedriveError as error:
+            self._fail(str(error))
+            return
+        board.set_stages(stages)
+        if not board.stages:
+            self.is_loading = False
+            self._show()
+            self.app.post_message(Activity("", refreshed=True))
+            return
+        self._redraw()
+        await self._load_deals(self.deal_query)
+
+    async def _load_deals(self, query: DealQuery) -> None:
+        names = self.session.names
+        try:
+            async for page in self.session.client.iter_deal_pages(**query.client_filters()):
+                self._pages += 1
+                fresh = [deal for deal in page.items if query.matches(deal)]
+                for deal in fresh:
+                    self._board.put(deal)
+                self._redraw()
+                if page.next:
+                    loaded = len(self._board.deals)
+                    self.app.post_message(Activity(f"Loading deals… {loaded:,}"))
+                try:
+                    await names.resolve((d.person_id for d in fresh), (d.org_id for d in fresh))
+                except PipedriveError as error:
+                    self.log.warning(f"names not resolved: {error}")
+                    continue
+                self._board.forget_cards([deal.id for deal in fresh])
+                self._redraw()
+        except PipedriveError as error:
+            if not self._pages:
+                self._fail(str(error))
+                return
+            self.partial_error = str(error)
+        self.is_loading = False
+        self._redraw()
+        self.app.post_message(Activity("", refreshed=True))
+
+    def _fail(self, error: str) -> None:
+        self.error = error
+        self.is_loading = False
+        self._show()
+        self.app.post_message(Activity(""))
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        clock = getattr(self.app, "clock", None)
+        return clock() if clock is not None else datetime.now(UTC)
+
+    def _redraw(self) -> None:
+        """Hand the columns of the deals loaded so far to the board widget."""
+        waiting = self.is_loading and not self._pages
+        columns = self._board.columns(self.deal_query)
+        self.query_one(Board).set_columns(columns, empty_text="Loading…" if waiting else "No deals")
+        self._show()
+
+    def _empty_text(self) -> str:
+        text = f"No {_STATUS_WORDS[self.status]} in this pipeline"
+        if self.owner_id is not None:
+            owner = self._board.users.get(self.owner_id)
+            text += f" owned by {clean_line(owner.name) if owner else 'this user'}"
+        if self.filter_id is not None:
+            text += " matching this filter"
+        return text + "."
+
+    def _title(self) -> Text:
+        pipeline = next((p for p in self._pipelines if p.id == self.pipeline_id), None)
+        title = Text(no_wrap=True, overflow="ellipsis")
+        if pipeline is None:
+            title.append("Pipelines")
+            return title
+        position = [p.id for p in self._pipelines].index(pipeline.id) + 1
+        title.append(f"{clean_line(pipeline.name)} ({position}/{len(self._pipelines)})")
+        title.append(f" · {_STATUS_TITLES[self.status]}")
+        owner = self._board.users.get(self.owner_id) if self.owner_id is not None else None
+        title.append(f" · Owner: {clean_line(owner.name) if owner else 'everyone'}")
+        saved = next((f for f in self._filters or [] if f.id == self.filter_id), None)
+        if self.filter_id is not None:
+            title.append(f" · Filter: {clean_line(saved.name) if saved else self.filter_id}")
+        shown = self._board.shown()
+        if not self.is_loading and not self.error:
+            title.append(f" · {shown:,} deal{'' if shown == 1 else 's'}")
+        return title
+
+    def _info(self) -> Text:
+        if self.partial_error:
+            return Text(
+                f"{self.partial_error} Showing the {len(self._board.deals):,} deals loaded so far. "
+                "Press r to try again."
+            )
+        if self.is_loading:
+            loaded = len(self._board.deals)
+            return Text(f"Loading deals… {loaded:,} so far" if self._pages else "Loading deals…")
+        if not any(t.count for t in self._board.totals.values()):
+            return Text(self._empty_text())
+        stage = next((s for s in self._board.stages if s.id == self._focused_stage), None)
+        totals = self._board.totals.get(stage.id) if stage else None
+        if stage is None or totals is None:
+            return Text("")
+        info = Text(no_wrap=False)
+        info.append(f"{clean_line(stage.name)}: {totals.count:,} deals · ")
+        info.append(
+            f"{self._board.sums(totals.values)} · weighted {self._board.sums(totals.weighted)}"
+        )
+        info.append(f" (stage probability {stage.deal_probability}%)")
+        if stage.is_deal_rot_enabled and stage.days_to_rotten:
+            info.append(f" · rots after {stage.days_to_rotten} days")
+        return info
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        loading = self.query_one("#pipelines-loading", LoadingIndicator)
+        message = self.query_one("#pipelines-message", Static)
+        info = self.query_one("#pipelines-info", Static)
+        board = self.query_one(Board)
+        text = ""
+        if self.error:
+            text = f"{self.error}\nPress r to try again."
+        elif not self.is_loading and not self._pipelines:
+            text = "No pipelines yet. Create one in Pipedrive, then press r."
+        elif not self.is_loading and not self._board.stages:
+            text = "This pipeline has no stages yet. Add some in Pipedrive, then press r."
+        # The columns show as soon as the stages are known; cards fill them page by page.
+        ready = not text and bool(self._board.stages)
+        loading.display = not text and not ready
+        message.display = bool(text)
+        message.set_class(bool(self.error), "-error")
+        message.update(Text(text))
+        board.display = ready
+        info.display = ready
+        info.set_class(bool(self.partial_error), "-error")
+        info.update(self._info())
+        self.query_one("#pipelines-title", Static).update(self._title())
+        if ready and self.focused is None:
+            board.focus()
+
+    @on(Board.CardHighlighted)
+    def _highlighted(self, event: Board.CardHighlighted) -> None:
+        self._focused_stage = event.column_key
+        self._show()
+
+    @on(Board.CardSelected)
+    def _selected(self, event: Board.CardSelected) -> None:
+        opener = getattr(self.app, "open_deal", None)
+        if opener is None:
+            self.notify("Deal details are not available in this version yet.")
+            return
+        opener(event.deal_id, self._board.deals.get(event.deal_id))
+
+    # --- triage -------------------------------------------------------------------------------
+
+    def triage_deal(self) -> Deal | None:
+        """The deal of the card under the cursor."""
+        card = self.query_one(Board).cursor_card
+        self._triaged = card.key if card is not None else None
+        return self._board.deals.get(card.key) if card is not None else None
+
+    def show_deal(self, deal: Deal) -> None:
+        """Draw this version of a deal: in its new column, or gone when it no longer belongs."""
+        if deal.id not in self._board.deals and (
+            self.filter_id is not None or not self.deal_query.matches(deal)
+        ):
+            return
+        self._board.put(deal)
+        if self._board.stages and not self.error:
+            self._redraw()
+            # A write that was refused brings its card back: put the cursor on it again.
+            board = self.query_one(Board)
+            position = board.card_position(deal.id) if deal.id == self._triaged else None
+            if position is not None:
+                board.move_cursor(*position)
+
+    @on(DealSaved)
+    def _saved(self, message: DealSaved) -> None:
+        message.stop()
+        self.show_deal(message.deal)
+
+    # --- keys ---------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Fetch the pipelines, stages and deals again."""
+        self.load_board(refresh=True)
+
+    def action_cycle_status(self) -> None:
+        """Show open, won, lost, then all deals."""
+        self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
+        self.load_board()
+
+    def action_cycle_pipeline(self, delta: int) -> None:
+        """Show the previous (-1) or next (1) pipeline."""
+        ids = [p.id for p in self._pipelines]
+        if len(ids) < 2:
+            self.notify("This account has only one pipeline." if ids else "No pipelines yet.")
+            return
+        index = ids.index(self.pipeline_id) if self.pipeline_id in ids else 0
+        self.select_pipeline(ids[(index + delta) % len(ids)])
+
+    def action_pick_pipeline(self) -> None:
+        """Choose the pipeline from a list."""
+        if not self._pipelines:
+            self.notify("No pipelines loaded yet; press r.")
+            return
+        choices = [Choice(p.id, p.name) for p in self._pipelines]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None and choice.key is not None and choice.key != self.pipeline_id:
+                self.select_pipeline(choice.key)
+
+        self.app.push_screen(ChoicePicker("Pipeline", choices, self.pipeline_id), chosen)
+
+    def action_pick_owner(self) -> None:
+        """Show one owner's deals, or everyone's."""
+        users = sorted(
+            self._board.users.values(), key=lambda u: (not u.active_flag, u.name.lower())
+        )
+        choices = [Choice(None, "Everyone")]
+        choices += [Choice(u.id, u.name, "" if u.active_flag else "inactive") for u in users]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None and choice.key != self.owner_id:
+                self.owner_id = choice.key
+                self.load_board()
+
+        self.app.push_screen(ChoicePicker("Owner", choices, self.owner_id), chosen)
+
+    @work(exclusive=True, group="pipelines-filters", exit_on_error=False)
+    async def action_pick_filter(self) -> None:
+        """Narrow the board with one of the account's saved deals filters."""
+        if self._filters is None:
+            try:
+                self._filters = await self.session.client.list_filters("deals")
+            except PipedriveError as error:
+                self.notify(str(error), title="Could not load the filters", severity="error")
+                return
+        choices = [Choice(None, "No filter")]
+        choices += [Choice(f.id, f.name) for f in self._filters if f.active_flag]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None and choice.key != self.filter_id:
+                self.set_filter(choice.key)
+
+        self.app.push_screen(ChoicePicker("Saved deals filter", choices, self.filter_id), chosen)
