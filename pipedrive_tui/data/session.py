@@ -47,7 +47,7 @@ class AccountSession:
         """Fetch (once) the current user, which also names the company."""
         if self.me is None:
             self.me = await self.client.get_current_user()
-            if self.company_domain is None and self.me.company_domain:
+            if not self.is_demo and self.company_domain is None and self.me.company_domain:
                 self.company_domain = self.me.company_domain
         return self.me
 
