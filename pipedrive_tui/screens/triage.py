@@ -209,16 +209,25 @@ class DealTriage:
         screen = LostReasonScreen(deal.title, self.session.drafts.get(draft_key, ""))
         self._ui().app.push_screen(screen, chosen)
 
-    def action_open_in_browser(self) -> None:
-        """Open the deal in Pipedrive's web app, or show its link where no browser can open."""
+    def _deal_link(self) -> str | None:
+        """The web app's link of the current deal; says why when there is none."""
         deal = self.triage_deal()
         if deal is None:
-            return
+            return None
         url = self.session.web_url("deal", deal.id)
-        ui = self._ui()
         if url is None:
-            ui.notify("Demo deals have no page in Pipedrive's web app; links work on your account.")
+            self._ui().notify(
+                "Demo deals have no link: they are not in Pipedrive's web app. "
+                "Links work on your account."
+            )
+        return url
+
+    def action_open_in_browser(self) -> None:
+        """Open the deal in Pipedrive's web app, or show its link where no browser can open."""
+        url = self._deal_link()
+        if url is None:
             return
+        ui = self._ui()
         if not browser_available():
             ui.notify(f"No browser here. The link: {url}\nPress y to copy it.", timeout=12)
             return
@@ -231,16 +240,11 @@ class DealTriage:
 
     def action_copy_link(self) -> None:
         """Copy the deal's link to the clipboard through OSC 52 (works over SSH)."""
-        deal = self.triage_deal()
-        if deal is None:
-            return
-        url = self.session.web_url("deal", deal.id)
-        ui = self._ui()
+        url = self._deal_link()
         if url is None:
-            ui.notify("Demo deals have no link to copy; links work on your account.")
             return
-        ui.app.copy_to_clipboard(url)
-        ui.notify(f"Copied {url}")
+        self._ui().app.copy_to_clipboard(url)
+        self._ui().notify(f"Copied {url}")
 
     # --- the optimistic write ---------------------------------------------------------------
 
