@@ -16,12 +16,11 @@ import pytest
 from pipedrive_tui.api import errors as e
 from pipedrive_tui.api import models as m
 from pipedrive_tui.api.client import PipedriveClient
-from pipedrive_tui.api.ratelimit import Limiter
 from pipedrive_tui.data.lookups import KINDS, Lookups
 from pipedrive_tui.demo.faults import FaultPlan
 from pipedrive_tui.demo.generator import DemoAccount, generate
 from pipedrive_tui.demo.handler import DemoPipedrive
-from tests.helpers import FakeTime
+from tests.helpers import FakeTime, demo_client
 
 TOKEN = "demo"
 
@@ -42,17 +41,10 @@ def demo(account: DemoAccount, plan: FaultPlan, fake_time: FakeTime) -> DemoPipe
 
 
 def make_client(demo: DemoPipedrive, fake_time: FakeTime, **options: Any) -> PipedriveClient:
-    options.setdefault("transport", demo.transport())
-    return PipedriveClient(
-        "https://demo.invalid",
-        api_token=TOKEN,
-        clock=fake_time.clock,
-        sleep=fake_time.sleep,
-        jitter=lambda: 0.0,
-        limiter=Limiter(1000, 2.0, clock=fake_time.clock, sleep=fake_time.sleep),
-        search_limiter=Limiter(1000, 2.0, clock=fake_time.clock, sleep=fake_time.sleep),
-        **options,
-    )
+    transport = options.pop("transport", None) or demo.transport()
+    options.setdefault("api_token", TOKEN)
+    client: PipedriveClient = demo_client(transport, fake_time, **options)
+    return client
 
 
 @pytest.fixture

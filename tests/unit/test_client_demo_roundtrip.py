@@ -19,11 +19,10 @@ import pytest
 from pipedrive_tui.api import errors as e
 from pipedrive_tui.api import models as m
 from pipedrive_tui.api.client import PipedriveClient
-from pipedrive_tui.api.ratelimit import Limiter
 from pipedrive_tui.demo.filter_helpers import HELPERS
 from pipedrive_tui.demo.generator import NOW, DemoAccount, generate
 from pipedrive_tui.demo.handler import DemoPipedrive
-from tests.helpers import FakeTime
+from tests.helpers import FakeTime, demo_client
 
 Record = dict[str, Any]
 SIZE = 300
@@ -50,16 +49,8 @@ def demo(account: DemoAccount, fake_time: FakeTime) -> DemoPipedrive:
 
 def make_client(demo: DemoPipedrive, fake_time: FakeTime, **options: Any) -> PipedriveClient:
     options.setdefault("api_token", TOKEN)
-    return PipedriveClient(
-        BASE,
-        transport=demo.transport(),
-        clock=fake_time.clock,
-        sleep=fake_time.sleep,
-        jitter=lambda: 0.0,
-        limiter=Limiter(1000, 2.0, clock=fake_time.clock, sleep=fake_time.sleep),
-        search_limiter=Limiter(1000, 2.0, clock=fake_time.clock, sleep=fake_time.sleep),
-        **options,
-    )
+    client: PipedriveClient = demo_client(demo.transport(), fake_time, base_url=BASE, **options)
+    return client
 
 
 @pytest.fixture
