@@ -7,24 +7,13 @@ import math
 from typing import Any
 
 import httpx
-import pytest
 
 from pipedrive_tui.api.costs import token_cost
 from pipedrive_tui.api.endpoints import ENDPOINTS
-from pipedrive_tui.demo.generator import DemoAccount, generate
+from pipedrive_tui.demo.generator import DemoAccount
 from pipedrive_tui.demo.handler import DemoPipedrive
 
 ERROR_INFO = "Please check developers.pipedrive.com for more information about Pipedrive API."
-
-
-@pytest.fixture(scope="module")
-def account() -> DemoAccount:
-    return generate(seed=7, size=1000)
-
-
-@pytest.fixture
-def demo(account: DemoAccount) -> DemoPipedrive:
-    return DemoPipedrive(account)
 
 
 def client(demo: DemoPipedrive, token: str | None = "demo") -> httpx.Client:

@@ -9,28 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from pipedrive_tui.demo.generator import DemoAccount, generate
-from pipedrive_tui.demo.handler import DemoPipedrive
+from pipedrive_tui.demo.generator import DemoAccount
 
 Deal = dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def account() -> DemoAccount:
-    return generate(seed=7, size=1000)
-
-
-@pytest.fixture
-def demo(account: DemoAccount) -> DemoPipedrive:
-    return DemoPipedrive(account)
-
-
-@pytest.fixture
-def http(demo: DemoPipedrive) -> httpx.Client:
-    return httpx.Client(
-        transport=demo.transport(), base_url="https://demo.pipedrive.com",
-        headers={"x-api-token": "demo"},
-    )  # fmt: skip
 
 
 def all_ids(http: httpx.Client, path: str = "/api/v2/deals", **params: Any) -> list[int]:

@@ -7,13 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from pipedrive_tui.demo.generator import DemoAccount, generate
+from pipedrive_tui.demo.generator import DemoAccount
 from pipedrive_tui.demo.handler import DemoPipedrive
-
-
-@pytest.fixture(scope="module")
-def account() -> DemoAccount:
-    return generate(seed=7, size=1000)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pipedrive_tui.demo.generator import DemoAccount, generate
-from pipedrive_tui.demo.handler import DemoPipedrive
+from pipedrive_tui.demo.generator import DemoAccount
 
 LEAD_NOT_FOUND = {
     "success": False,
@@ -17,24 +16,6 @@ LEAD_NOT_FOUND = {
     "data": None,
     "additional_data": None,
 }
-
-
-@pytest.fixture(scope="module")
-def account() -> DemoAccount:
-    return generate(seed=7, size=1000)
-
-
-@pytest.fixture
-def demo(account: DemoAccount) -> DemoPipedrive:
-    return DemoPipedrive(account)
-
-
-@pytest.fixture
-def http(demo: DemoPipedrive) -> httpx.Client:
-    return httpx.Client(
-        transport=demo.transport(), base_url="https://demo.pipedrive.com",
-        headers={"x-api-token": "demo"},
-    )  # fmt: skip
 
 
 def every_lead(http: httpx.Client, path: str = "/v1/leads", **params: Any) -> list[dict[str, Any]]:
