@@ -24,12 +24,12 @@ from pipedrive_tui.commands import (
     ScreensProvider,
 )
 from pipedrive_tui.screens.boot import BootScreen
-from pipedrive_tui.screens.messages import Activity, DealSaved
+from pipedrive_tui.screens.messages import Activity, DealSaved, LeadGone, LeadSaved
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from pipedrive_tui.api.models import Deal, Filter
+    from pipedrive_tui.api.models import Deal, Filter, Lead
     from pipedrive_tui.api.ratelimit import RateLimitState
     from pipedrive_tui.config import Settings
     from pipedrive_tui.data.deals import DealQuery
@@ -68,6 +68,14 @@ class PipedriveApp(App[None]):
             "Deals",
             id="app.mode.deals",
             tooltip="The deals list",
+            show=False,
+        ),
+        Binding(
+            "3",
+            "switch_mode('leads')",
+            "Leads",
+            id="app.mode.leads",
+            tooltip="The leads inbox",
             show=False,
         ),
         Binding(
@@ -117,7 +125,7 @@ class PipedriveApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._mode_screens: dict[str, Screen[Any]] = {}
         self._deal_filters: list[Filter] | None = None
-        for mode in ("pipelines", "deals", "account"):
+        for mode in ("pipelines", "deals", "leads", "account"):
             self.add_mode(mode, self._mode_factory(mode))
         if settings is not None and settings.keymap:
             self.set_keymap(settings.keymap)
@@ -148,6 +156,10 @@ class PipedriveApp(App[None]):
                 from pipedrive_tui.screens.deals import DealsScreen
 
                 screen = DealsScreen(self.session)
+            elif mode == "leads":
+                from pipedrive_tui.screens.leads import LeadsScreen
+
+                screen = LeadsScreen(self.session)
             else:
                 from pipedrive_tui.screens.overview import OverviewScreen
 
@@ -215,7 +227,9 @@ class PipedriveApp(App[None]):
         try:
             me = await self.session.load_me()
         except PipedriveError as error:
-            self.notify(str(error), title="Could not load your account", severity="error")
+            self.notify(
+                str(error), title="Could not load your account", severity="error", markup=False
+            )
             return
         if not self.session.is_demo:
             self.sub_title = me.company_name or ""
@@ -260,6 +274,12 @@ class PipedriveApp(App[None]):
 
         self.push_screen(DealDetailScreen(self.session, deal_id, deal))
 
+    def open_lead(self, lead_id: str, lead: Lead | None = None) -> None:
+        """Show one lead's detail on top of the current screen."""
+        from pipedrive_tui.screens.lead_detail import LeadDetailScreen
+
+        self.push_screen(LeadDetailScreen(self.session, lead_id, lead))
+
     def show_deals(self, query: DealQuery) -> None:
         """Switch to the deals list showing ``query`` (a person's deals, a saved filter…)."""
         self.switch_mode("deals")
@@ -280,12 +300,28 @@ class PipedriveApp(App[None]):
             self._deal_filters = await self.session.client.list_filters("deals")
         return self._deal_filters
 
+    def _screens(self) -> list[Screen[Any]]:
+        """The mode screens and the stack, each once."""
+        targets = {id(s): s for s in (*self._mode_screens.values(), *self.screen_stack)}
+        return list(targets.values())
+
     @on(DealSaved)
     def _forward_deal_saved(self, message: DealSaved) -> None:
         """Tell every screen that shows deals about a confirmed change."""
-        targets = {id(s): s for s in (*self._mode_screens.values(), *self.screen_stack)}
-        for screen in targets.values():
+        for screen in self._screens():
             screen.post_message(DealSaved(message.deal))
+
+    @on(LeadSaved)
+    def _forward_lead_saved(self, message: LeadSaved) -> None:
+        """Tell every screen that shows leads about a change (optimistic or confirmed)."""
+        for screen in self._screens():
+            screen.post_message(LeadSaved(message.lead))
+
+    @on(LeadGone)
+    def _forward_lead_gone(self, message: LeadGone) -> None:
+        """Tell every screen that shows leads that one was converted into a deal."""
+        for screen in self._screens():
+            screen.post_message(LeadGone(message.lead_id, message.deal_id))
 
     def action_toggle_help(self) -> None:
         """Show or hide the panel listing every key of the focused screen."""

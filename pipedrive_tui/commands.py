@@ -33,7 +33,7 @@ class _AppProvider(Provider):
 
 
 class ScreensProvider(_AppProvider):
-    """Jump to a section: the pipeline board, the deals list, the account overview."""
+    """Jump to a section: the pipeline board, the deals list, the leads, the account overview."""
 
     def _commands(self) -> list[tuple[str, str, Any]]:
         app = self.pd_app
@@ -44,6 +44,11 @@ class ScreensProvider(_AppProvider):
                 partial(app.switch_mode, "pipelines"),
             ),
             ("Go to: Deals list", "Every deal in a table (2)", partial(app.switch_mode, "deals")),
+            (
+                "Go to: Leads inbox",
+                "Leads, labels and triage (3)",
+                partial(app.switch_mode, "leads"),
+            ),
             (
                 "Go to: Account overview",
                 "Pipelines, stages and lookups (0)",

@@ -46,6 +46,11 @@ VIEWS: dict[str, tuple[tuple[int, int], str, Steps]] = {
     "deal-detail": ((120, 36), "pipelines", lambda p: keys(p, "enter")),
     "deal-detail-80x24": ((80, 24), "pipelines", lambda p: keys(p, "enter")),
     "lost-reason": ((120, 36), "pipelines", lambda p: keys(p, "x")),
+    "leads": ((120, 36), "leads", lambda p: keys(p, "down", "down")),
+    "leads-80x24": ((80, 24), "leads", settle),
+    "lead-detail": ((120, 36), "leads", lambda p: keys(p, "down", "enter")),
+    "lead-label-picker": ((120, 36), "leads", lambda p: keys(p, "down", "l")),
+    "lead-labels": ((120, 36), "leads", lambda p: keys(p, "L")),
     "account-overview": ((120, 36), "account", settle),
     "help": ((120, 36), "pipelines", lambda p: keys(p, "question_mark")),
 }

@@ -17,7 +17,7 @@ from pipedrive_tui.api import models as m
 from pipedrive_tui.api.endpoints import BY_NAME, Endpoint
 from pipedrive_tui.api.errors import InvalidResponseError
 from pipedrive_tui.api.pagination import FetchResult, Page, collect, cursor_pages, offset_pages
-from pipedrive_tui.api.ratelimit import RateLimitState, TokenLedger
+from pipedrive_tui.api.ratelimit import RateLimitState, Sleep, TokenLedger
 from pipedrive_tui.api.transport import Transport, company_base_url
 
 __all__ = ["PipedriveClient"]
@@ -69,6 +69,11 @@ class PipedriveClient:
     def rate_limit(self) -> RateLimitState:
         """The latest rate-limit state (observable with ``subscribe``)."""
         return self.transport.rate_limit
+
+    @property
+    def sleep(self) -> Sleep:
+        """How the client waits between retries (and between polls of a job)."""
+        return self.transport.sleep
 
     @property
     def ledger(self) -> TokenLedger:
@@ -417,6 +422,30 @@ class PipedriveClient:
         return cast(
             m.Lead, await self.get_one("update_lead", path={"id": lead_id}, json_body=changes)
         )
+
+    async def convert_lead(
+        self, lead_id: str, *, stage_id: int | None = None, pipeline_id: int | None = None
+    ) -> m.LeadConversion:
+        """Start converting a lead into a deal; returns the job (poll it for the deal id).
+
+        The deal goes to ``stage_id``, else to the first stage of ``pipeline_id``, else to the
+        first stage of the default pipeline. Pipedrive moves the lead's notes, mail and
+        activities to the deal and deletes the lead once the job completes.
+        """
+        body = {
+            key: value
+            for key, value in (("stage_id", stage_id), ("pipeline_id", pipeline_id))
+            if value is not None
+        }
+        return cast(
+            m.LeadConversion,
+            await self.get_one("convert_lead_to_deal", path={"id": lead_id}, json_body=body),
+        )
+
+    async def lead_conversion_status(self, lead_id: str, conversion_id: str) -> m.LeadConversion:
+        """The state of a conversion job: ``status``, and ``deal_id`` once completed."""
+        path = {"id": lead_id, "conversion_id": conversion_id}
+        return cast(m.LeadConversion, await self.get_one("get_lead_conversion_status", path=path))
 
     async def list_lead_labels(self) -> list[m.LeadLabel]:
         """Every lead label (unpaginated)."""

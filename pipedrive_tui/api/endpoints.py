@@ -92,6 +92,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _v2_search("search_persons", "/persons/search", "searchPersons"),
     _v2_search("search_organizations", "/organizations/search", "searchOrganization"),
     _v2_search("search_items", "/itemSearch", "searchItem", limit=100),
+    # v2: lead to deal conversion (an asynchronous job: start it, then poll its status)
+    Endpoint(
+        "convert_lead_to_deal",
+        "POST",
+        "v2",
+        "/leads/{id}/convert/deal",
+        "convertLeadToDeal",
+        m.LeadConversion,
+    ),
+    Endpoint(
+        "get_lead_conversion_status",
+        "GET",
+        "v2",
+        "/leads/{id}/convert/status/{conversion_id}",
+        "getLeadConversionStatus",
+        m.LeadConversion,
+    ),
     # v1: leads, labels, sources, lead fields
     _v1_list("list_lead_fields", "/leadFields", "getLeadFields", m.FieldDefinition),
     _v1_list("list_leads", "/leads", "getLeads", m.Lead),

@@ -28,6 +28,7 @@ __all__ = [
     "FilterConditionGroup",
     "FilterConditions",
     "Lead",
+    "LeadConversion",
     "LeadLabel",
     "LeadSource",
     "LeadValue",
@@ -457,6 +458,19 @@ class LeadSource(PipedriveModel):
     """Where leads come from; Pipedrive's sources have only a name."""
 
     name: str
+
+
+class LeadConversion(PipedriveModel):
+    """A lead-to-deal conversion job: its id, its status and, once completed, the new deal.
+
+    ``status`` is one of ``not_started``, ``running``, ``completed``, ``failed`` or ``rejected``
+    (absent from the answer that starts the job); ``deal_id`` is set only when completed.
+    """
+
+    conversion_id: str
+    status: str | None = None
+    deal_id: int | None = None
+    lead_id: str | None = None
 
 
 # --- mail ------------------------------------------------------------------------------------

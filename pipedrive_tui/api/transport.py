@@ -110,6 +110,8 @@ class Transport:
         self.block_cooldown = block_cooldown
         self._clock = clock
         self._sleep = sleep
+        #: How the transport waits (``asyncio.sleep``; a no-wait one in tests): polling uses it.
+        self.sleep = sleep
         self._jitter = jitter
         self._blocked_until: float | None = None
         self._recent_429 = False

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipedrive_tui.api.client import PipedriveClient
 from pipedrive_tui.api.models import User
+from pipedrive_tui.data.lead_edits import LeadEdits
 from pipedrive_tui.data.lookups import Lookups
+from pipedrive_tui.data.mail_index import MailIndex
 from pipedrive_tui.data.names import NameBook
 
 __all__ = ["AccountSession"]
@@ -19,6 +22,8 @@ class AccountSession:
     ``company_domain`` builds links to the web app (``https://{domain}.pipedrive.com/deal/1``);
     ``is_demo`` says the account is the embedded demo, so the UI shows its DEMO badge.
     ``drafts`` keeps what a user typed for a write that failed (a lost reason), for the retry.
+    ``mail`` finds the mail threads linked to a lead or a deal (it walks nothing until asked).
+    ``lead_edits`` sends the writes to each lead in order, from its last confirmed version.
     """
 
     client: PipedriveClient
@@ -26,11 +31,15 @@ class AccountSession:
     is_demo: bool = False
     company_domain: str | None = None
     me: User | None = None
-    drafts: dict[str, str] = field(default_factory=dict)
+    drafts: dict[str, Any] = field(default_factory=dict)
     names: NameBook = field(init=False)
+    mail: MailIndex = field(init=False)
+    lead_edits: LeadEdits = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = NameBook(self.client)
+        self.mail = MailIndex(self.client)
+        self.lead_edits = LeadEdits(self.client)
 
     @property
     def read_only(self) -> bool:

@@ -28,7 +28,15 @@ import httpx
 
 from pipedrive_tui.api.costs import PathTable, match_operation, split_path
 from pipedrive_tui.api.endpoints import ENDPOINTS, Endpoint
-from pipedrive_tui.demo import filters_api, mailbox, routes_v1, routes_v2, search, writes
+from pipedrive_tui.demo import (
+    filters_api,
+    lead_convert,
+    mailbox,
+    routes_v1,
+    routes_v2,
+    search,
+    writes,
+)
 from pipedrive_tui.demo.faults import FaultDecision, FaultPlan, fault_response, truncate
 from pipedrive_tui.demo.generator import DemoAccount, generate
 from pipedrive_tui.demo.responses import ERROR_INFO, ApiError, Request, error_body
@@ -56,7 +64,7 @@ _TOKENS_PER_SEAT = 60_000
 
 def _all_routes() -> dict[str, Handler]:
     routes: dict[str, Handler] = {}
-    for module in (routes_v2, writes, search, routes_v1, mailbox, filters_api):
+    for module in (routes_v2, writes, search, routes_v1, mailbox, filters_api, lead_convert):
         routes.update(module.ROUTES)
     return routes
 

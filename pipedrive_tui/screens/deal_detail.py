@@ -8,7 +8,6 @@ hide empty fields; ``f`` fields, ``t`` timeline, ``n`` notes, ``p`` participants
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Iterable
@@ -24,17 +23,18 @@ from textual.widgets import LoadingIndicator, Static, TabbedContent, TabPane
 
 from pipedrive_tui import locations
 from pipedrive_tui.api.errors import NotFoundError, PipedriveError
-from pipedrive_tui.api.models import Currency, Deal, Organization, Person, Pipeline, Stage
+from pipedrive_tui.api.models import Currency, Deal, Pipeline, Stage
 from pipedrive_tui.data.deals import rotting_days
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields import FieldCatalog, FieldContext, format_money, render_fields
 from pipedrive_tui.fields.values import normalize_value
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.deal_tabs import DealTab, MailTab, NotesTab, ParticipantsTab, TimelineTab
+from pipedrive_tui.screens.detail_base import TabbedDetail, contact_cards
 from pipedrive_tui.screens.messages import Activity, DealSaved
 from pipedrive_tui.screens.triage import TRIAGE_BINDINGS, DealTriage
 from pipedrive_tui.widgets.deal_summary import ContactCard, DealFacts, DealSummary, standard_fields
-from pipedrive_tui.widgets.field_list import FieldList, FieldSection
+from pipedrive_tui.widgets.field_list import FieldList, field_sections
 from pipedrive_tui.widgets.stage_strip import StageStrip
 
 __all__ = ["TABS", "DealDetailScreen"]
@@ -75,7 +75,7 @@ def _ids(value: Any) -> Iterable[int]:
             yield item
 
 
-class DealDetailScreen(AppScreen, DealTriage):
+class DealDetailScreen(AppScreen, TabbedDetail, DealTriage):
     """One deal in full, pushed over the board or the list; ``escape`` goes back."""
 
     CSS_PATH = str(locations.styles_dir() / "deal_detail.tcss")
@@ -185,7 +185,7 @@ class DealDetailScreen(AppScreen, DealTriage):
             self.missing = False
             self.deal = deal
             self.load_contacts(deal)
-            self._load_tab(self._active_tab())
+            self.load_tab(self.active_tab())
         self._draw()
         self.app.post_message(Activity("", refreshed=not (self.error or self.missing)))
 
@@ -209,35 +209,8 @@ class DealDetailScreen(AppScreen, DealTriage):
     @work(exclusive=True, group="deal-contacts", exit_on_error=False)
     async def load_contacts(self, deal: Deal) -> None:
         """Fetch the deal's person (email, phone) and organization (address)."""
-        client = self.session.client
-
-        async def person() -> ContactCard:
-            if deal.person_id is None:
-                return ContactCard("No person", missing=True)
-            try:
-                found: Person = await client.get_person(deal.person_id)
-            except NotFoundError:
-                return ContactCard(f"Person #{deal.person_id} (deleted)", missing=True)
-            except PipedriveError:
-                return ContactCard(f"Person #{deal.person_id} (could not load)", missing=True)
-            details = (found.primary_email or "no email", found.primary_phone or "no phone")
-            return ContactCard(found.name or f"Person #{found.id}", details)
-
-        async def organization() -> ContactCard:
-            if deal.org_id is None:
-                return ContactCard("No organization", missing=True)
-            try:
-                found: Organization = await client.get_organization(deal.org_id)
-            except NotFoundError:
-                return ContactCard(f"Organization #{deal.org_id} (deleted)", missing=True)
-            except PipedriveError:
-                return ContactCard(f"Organization #{deal.org_id} (could not load)", missing=True)
-            address = found.address.value if found.address and found.address.value else ""
-            return ContactCard(
-                found.name or f"Organization #{found.id}", (address or "no address",)
-            )
-
-        self.person, self.organization = await asyncio.gather(person(), organization())
+        cards = await contact_cards(self.session.client, deal.person_id, deal.org_id)
+        self.person, self.organization = cards
         self._draw()
 
     # --- drawing ---------------------------------------------------------------------------
@@ -315,17 +288,7 @@ class DealDetailScreen(AppScreen, DealTriage):
         context = self._field_context(deal)
         standard = standard_fields(deal, self.catalog, context, self._stage(deal))
         custom = render_fields(deal.custom_fields, self.catalog, context, include_empty=True)
-        known = [row for row in custom if row.is_known]
-        unknown = [row for row in custom if not row.is_known and not row.is_empty]
-        empty = sum(1 for row in (*standard, *known) if row.is_empty)
-        if not self.show_empty:
-            standard = [row for row in standard if not row.is_empty]
-            known = [row for row in known if not row.is_empty]
-        sections = [
-            FieldSection("Standard fields", standard),
-            FieldSection("Custom fields", known, empty_text="No custom field is set."),
-            FieldSection("Fields no longer defined (deleted?)", unknown),
-        ]
+        sections, empty = field_sections(standard, custom, show_empty=self.show_empty)
         fields.show(sections, empty_count=empty, showing_empty=self.show_empty)
 
     # --- triage ----------------------------------------------------------------------------
@@ -350,15 +313,9 @@ class DealDetailScreen(AppScreen, DealTriage):
 
     # --- actions ---------------------------------------------------------------------------
 
-    def action_back(self) -> None:
-        """Go back to the board or the list."""
-        if len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
     def action_refresh(self) -> None:
         """Fetch the deal again, and the open tab; other tabs reload when next shown."""
-        for tab in self.query(DealTab):
-            tab.reload()
+        self.reload_tabs()
         self.load_deal()
 
     def action_toggle_empty(self) -> None:
@@ -367,30 +324,13 @@ class DealDetailScreen(AppScreen, DealTriage):
         if self.deal is not None and not self.missing:
             self._draw_fields(self.deal)
 
-    def action_show_tab(self, pane: str) -> None:
-        """Switch to a tab and focus its content."""
-        self.query_one("#detail-tabs", TabbedContent).active = pane
-        for tab in self.query(DealTab):
-            if tab.id == pane:
-                tab.focus_content()
-        if pane == "fields":
-            self.query_one("#fields-scroll").focus()
-
     # --- tabs ------------------------------------------------------------------------------
 
-    def _active_tab(self) -> str:
-        return self.query_one("#detail-tabs", TabbedContent).active or "fields"
+    def has_record(self) -> bool:
+        """Whether the deal is on screen."""
+        return self.deal is not None and not self.missing
 
-    @on(TabbedContent.TabActivated, "#detail-tabs")
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._load_tab(event.pane.id or "")
-
-    def _load_tab(self, pane: str) -> None:
-        """Load a tab's content the first time it is shown, once the deal is known."""
-        if self.deal is None or self.missing:
-            return
-        for tab in self.query(DealTab):
-            if tab.id == pane:
-                if isinstance(tab, TimelineTab):
-                    tab.currency = self.deal.currency
-                tab.ensure_loaded()
+    def prepare_tab(self, tab: DealTab) -> None:
+        """The timeline names amounts in the deal's currency."""
+        if isinstance(tab, TimelineTab) and self.deal is not None:
+            tab.currency = self.deal.currency

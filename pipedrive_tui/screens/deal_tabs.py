@@ -6,6 +6,8 @@ again only when asked (``r`` on the screen): nothing polls.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,12 +36,15 @@ def _retry(error: PipedriveError) -> str:
 
 
 class DealTab(TabPane):
-    """A tab of one deal that loads its content lazily, once, until it is reloaded."""
+    """A tab of one record (a deal, a lead) that loads its content lazily, once, until reloaded.
+
+    ``deal_id`` is the record's id (a lead's is a string).
+    """
 
     #: The selector of the widget that takes the focus when the tab is shown.
     FOCUS = ""
 
-    def __init__(self, title: str, session: AccountSession, deal_id: int, *, id: str) -> None:
+    def __init__(self, title: str, session: AccountSession, deal_id: Any, *, id: str) -> None:
         super().__init__(title, id=id)
         self.session = session
         self.deal_id = deal_id
@@ -118,25 +123,29 @@ class TimelineTab(DealTab):
 
 
 class NotesTab(DealTab):
-    """The deal's notes, newest first, HTML shown as text."""
+    """A record's notes, newest first, HTML shown as text (``key``: ``deal_id``, ``lead_id``)."""
 
     FOCUS = "#notes-scroll"
 
-    def __init__(self, session: AccountSession, deal_id: int) -> None:
-        super().__init__("Notes", session, deal_id, id="notes")
+    def __init__(
+        self, session: AccountSession, record_id: Any, *, key: str = "deal_id", noun: str = "deal"
+    ) -> None:
+        super().__init__("Notes", session, record_id, id="notes")
+        self.key = key
+        self.noun = noun
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="notes-scroll"):
-            yield Timeline(id="detail-notes", empty="No notes on this deal.")
+            yield Timeline(id="detail-notes", empty=f"No notes on this {self.noun}.")
 
     @work(exclusive=True, group="deal-notes", exit_on_error=False)
     async def load(self) -> None:
-        """Fetch the notes pinned to the deal."""
+        """Fetch the notes attached to the record."""
         notes = self.query_one(Timeline)
         notes.show_message("Loading the notes…")
         try:
             users = {i: u.name for i, u in (await self.session.lookups.users()).items()}
-            result = await self.session.client.list_notes(deal_id=self.deal_id)
+            result = await self.session.client.list_notes(**{self.key: self.deal_id})
         except PipedriveError as error:
             self.loaded = False
             notes.show_message(_retry(error), error=True)

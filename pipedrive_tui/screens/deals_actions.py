@@ -179,7 +179,9 @@ class DealListActions:
             try:
                 self.lookups.deal_fields = await self.session.lookups.fields("deal")
             except PipedriveError as error:
-                self._screen().notify(f"Could not load the deal fields. {error}", severity="error")
+                self._screen().notify(
+                    f"Could not load the deal fields. {error}", severity="error", markup=False
+                )
                 return
         choices = custom_fields(self.lookups)
         picker = ColumnPicker("Custom fields as columns", choices, self.custom_keys)

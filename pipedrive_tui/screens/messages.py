@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from pipedrive_tui.api.models import Deal
+    from pipedrive_tui.api.models import Deal, Lead
 
-__all__ = ["Activity", "DealSaved"]
+__all__ = ["Activity", "DealSaved", "LeadGone", "LeadSaved"]
 
 
 class Activity(Message):
@@ -30,3 +30,23 @@ class DealSaved(Message, bubble=False):
     def __init__(self, deal: Deal) -> None:
         super().__init__()
         self.deal = deal
+
+
+class LeadSaved(Message, bubble=False):
+    """A lead changed (a confirmed write, or the version to show while one is pending).
+
+    Like :class:`DealSaved`, the app forwards it to every screen and it does not bubble.
+    """
+
+    def __init__(self, lead: Lead) -> None:
+        super().__init__()
+        self.lead = lead
+
+
+class LeadGone(Message, bubble=False):
+    """A lead left the inbox for good (converted to a deal): lists dim it, its detail says so."""
+
+    def __init__(self, lead_id: str, deal_id: int | None = None) -> None:
+        super().__init__()
+        self.lead_id = lead_id
+        self.deal_id = deal_id

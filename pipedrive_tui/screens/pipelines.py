@@ -390,7 +390,9 @@ class PipelinesScreen(AppScreen, DealTriage):
             try:
                 self._filters = await self.session.client.list_filters("deals")
             except PipedriveError as error:
-                self.notify(str(error), title="Could not load the filters", severity="error")
+                self.notify(
+                    str(error), title="Could not load the filters", severity="error", markup=False
+                )
                 return
         choices = [Choice(None, "No filter")]
         choices += [Choice(f.id, f.name) for f in self._filters if f.active_flag]

@@ -27,7 +27,16 @@ from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.screens.messages import DealSaved
 from pipedrive_tui.widgets.safe_text import safe_line
 
-__all__ = ["TRIAGE_BINDINGS", "DealTriage", "LostReasonScreen", "browser_available"]
+__all__ = [
+    "TRIAGE_BINDINGS",
+    "DealTriage",
+    "LostReasonScreen",
+    "browser_available",
+    "copy_link",
+    "notify_reverted",
+    "open_link",
+    "refuse_read_only",
+]
 
 TRIAGE_BINDINGS = [
     Binding(
@@ -78,6 +87,44 @@ def browser_available() -> bool:
     except webbrowser.Error:
         return False
     return True
+
+
+def open_link(ui: Any, url: str) -> None:
+    """Open ``url`` in a browser from screen ``ui``, or show it where no browser can open."""
+    if not browser_available():
+        ui.notify(
+            f"No browser here. The link: {url}\nPress y to copy it.", timeout=12, markup=False
+        )
+        return
+
+    async def open_it() -> None:
+        opened = await asyncio.to_thread(webbrowser.open, url)
+        said = f"Opened {url}" if opened else f"Could not open a browser. The link: {url}"
+        ui.notify(said, markup=False)
+
+    ui.run_worker(open_it(), group="browser", exit_on_error=False)
+
+
+def copy_link(ui: Any, url: str) -> None:
+    """Copy ``url`` to the clipboard through OSC 52 (works over SSH), and say so."""
+    ui.app.copy_to_clipboard(url)
+    ui.notify(f"Copied {url}", markup=False)
+
+
+def notify_reverted(ui: Any, failed: str, error: Exception) -> None:
+    """Say that a write was refused and the screen put back, with the server's message."""
+    ui.notify(
+        f"{failed}. {error}", title="Change reverted", severity="error", timeout=10, markup=False
+    )
+
+
+def refuse_read_only(ui: Any) -> None:
+    """Tell the user that read-only mode changed nothing."""
+    ui.notify(
+        "Read-only mode: nothing was changed. Restart without --read-only to edit.",
+        title="Read-only",
+        severity="warning",
+    )
 
 
 class LostReasonScreen(ModalScreen[str | None]):
@@ -133,11 +180,7 @@ class DealTriage:
 
     def _writable(self) -> bool:
         if self.session.read_only:
-            self._ui().notify(
-                "Read-only mode: nothing was changed. Restart without --read-only to edit.",
-                title="Read-only",
-                severity="warning",
-            )
+            refuse_read_only(self._ui())
             return False
         return True
 
@@ -225,26 +268,14 @@ class DealTriage:
     def action_open_in_browser(self) -> None:
         """Open the deal in Pipedrive's web app, or show its link where no browser can open."""
         url = self._deal_link()
-        if url is None:
-            return
-        ui = self._ui()
-        if not browser_available():
-            ui.notify(f"No browser here. The link: {url}\nPress y to copy it.", timeout=12)
-            return
-
-        async def open_it() -> None:
-            opened = await asyncio.to_thread(webbrowser.open, url)
-            ui.notify(f"Opened {url}" if opened else f"Could not open a browser. The link: {url}")
-
-        ui.run_worker(open_it(), group="browser", exit_on_error=False)
+        if url is not None:
+            open_link(self._ui(), url)
 
     def action_copy_link(self) -> None:
         """Copy the deal's link to the clipboard through OSC 52 (works over SSH)."""
         url = self._deal_link()
-        if url is None:
-            return
-        self._ui().app.copy_to_clipboard(url)
-        self._ui().notify(f"Copied {url}")
+        if url is not None:
+            copy_link(self._ui(), url)
 
     # --- the optimistic write ---------------------------------------------------------------
 
@@ -277,14 +308,12 @@ class DealTriage:
                 saved = await self.session.client.update_deal(before.id, **changes)
             except PipedriveError as error:
                 self.show_deal(before)
-                ui.notify(
-                    f"{failed}. {error}", title="Change reverted", severity="error", timeout=10
-                )
+                notify_reverted(ui, failed, error)
                 return
             if draft_key is not None:
                 self.session.drafts.pop(draft_key, None)
             self.show_deal(saved)
             ui.app.post_message(DealSaved(saved))
-            ui.notify(done)
+            ui.notify(done, markup=False)
 
         ui.run_worker(send(), group=f"deal-write-{before.id}", exit_on_error=False)

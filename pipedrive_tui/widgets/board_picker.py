@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -21,9 +22,12 @@ __all__ = ["Choice", "ChoicePicker"]
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """One option: its key (``None`` for "everyone" or "no filter") and its plain label."""
+    """One option: its key (``None`` for "everyone" or "no filter") and its plain label.
 
-    key: int | None
+    The key is an id (a user's, a pipeline's: ints; a lead label's or a source's: strings).
+    """
+
+    key: Any
     label: str
     hint: str = ""
 
@@ -45,7 +49,7 @@ class ChoicePicker(ModalScreen[Choice | None]):
     ChoicePicker #picker-hint { color: $text-muted; padding: 1 0 0 0; }
     """
 
-    def __init__(self, title: str, choices: Sequence[Choice], current: int | None = None) -> None:
+    def __init__(self, title: str, choices: Sequence[Choice], current: Any = None) -> None:
         super().__init__()
         self.picker_title = title
         self.choices = list(choices)

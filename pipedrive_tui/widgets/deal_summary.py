@@ -24,7 +24,7 @@ from pipedrive_tui.fields.numbers import format_money
 from pipedrive_tui.fields.render import RenderedField
 from pipedrive_tui.fields.text import clean_line, clean_text
 
-__all__ = ["ContactCard", "DealFacts", "DealSummary", "standard_fields"]
+__all__ = ["ContactCard", "DealFacts", "DealSummary", "RecordSummary", "standard_fields"]
 
 #: Below this width the summary folds its two columns into one.
 WIDE = 100
@@ -121,7 +121,74 @@ def standard_fields(
     return out
 
 
-class DealSummary(Widget):
+class RecordSummary(Widget):
+    """The head of a detail screen: a title, then facts and contacts in two columns (one when
+    narrow). Subclasses name their component classes ``<PREFIX>--title``, ``--label``,
+    ``--value``, ``--missing`` (and their own) and say what goes in the rows."""
+
+    PREFIX = "deal-summary"
+    DEFAULT_CSS = """
+    RecordSummary { height: auto; }
+    """
+
+    def _styled(self, text: str, component: str = "value") -> Text:
+        style = self.get_component_rich_style(f"{self.PREFIX}--{component}")
+        return Text(clean_line(text), style=style)
+
+    def _card(self, card: ContactCard, *, inline: bool) -> list[Text]:
+        head = self._styled(card.name, "missing" if card.missing else "value")
+        details = [self._styled(d) for d in card.details if d]
+        if not inline:
+            return [head, *details]
+        for detail in details:
+            head.append(" · ")
+            head.append_text(detail)
+        return [head]
+
+    def _layout(
+        self,
+        title: str,
+        wide_rows: list[tuple[str, Text]],
+        narrow_rows: list[tuple[str, Text]],
+        person: ContactCard,
+        organization: ContactCard,
+    ) -> RenderableType:
+        """The title, then five facts beside the contacts, or the narrow rows then the contacts."""
+        heading = Text(clean_text(title))
+        heading.stylize(self.get_component_rich_style(f"{self.PREFIX}--title"))
+        label = self.get_component_rich_style(f"{self.PREFIX}--label")
+        table = Table.grid(padding=(0, 1), expand=True)
+        if (self.content_size.width or 120) >= WIDE:
+            table.add_column(width=8, no_wrap=True)
+            table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            table.add_column(width=13, no_wrap=True)
+            table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            people = self._card(person, inline=False)
+            org = self._card(organization, inline=False)
+            right: list[tuple[str, Text]] = [("Person", people[0])]
+            right += [("", line) for line in people[1:3]]
+            while len(right) < 3:
+                right.append(("", Text("")))
+            right.append(("Organization", org[0]))
+            right.append(("", org[1] if len(org) > 1 else Text("")))
+            for (l_name, l_value), (r_name, r_value) in zip(wide_rows, right, strict=True):
+                table.add_row(
+                    Text(l_name, style=label), l_value, Text(r_name, style=label), r_value
+                )
+        else:
+            table.add_column(width=6, no_wrap=True)
+            table.add_column(ratio=1, overflow="fold")
+            rows = [
+                *narrow_rows,
+                ("Person", self._card(person, inline=True)[0]),
+                ("Org", self._card(organization, inline=True)[0]),
+            ]
+            for name, value in rows:
+                table.add_row(Text(name, style=label), value)
+        return Group(heading, table)
+
+
+class DealSummary(RecordSummary):
     """The deal's title, then its facts and contacts in two columns (one when narrow)."""
 
     COMPONENT_CLASSES = {
@@ -133,9 +200,6 @@ class DealSummary(Widget):
         "deal-summary--rotting",
         "deal-summary--missing",
     }
-    DEFAULT_CSS = """
-    DealSummary { height: auto; }
-    """
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -148,84 +212,46 @@ class DealSummary(Widget):
         self.facts = facts
         self.refresh(layout=True)
 
-    def _styled(self, text: str, component: str = "deal-summary--value") -> Text:
-        return Text(clean_line(text), style=self.get_component_rich_style(component))
-
     def status_text(self) -> Text:
         """Open / Won / Lost (with the reason), and how long an open deal has been rotting."""
         facts = self.facts
         if facts is None:
             return Text("")
         if facts.status == "won":
-            return self._styled("Won", "deal-summary--won")
+            return self._styled("Won", "won")
         if facts.status == "lost":
             reason = f" — {facts.lost_reason}" if facts.lost_reason else ""
-            return self._styled(f"Lost{reason}", "deal-summary--lost")
+            return self._styled(f"Lost{reason}", "lost")
         text = self._styled(clean_line(facts.status).capitalize() or "Open")
         if facts.rotting_days is not None:
             days = facts.rotting_days
             text.append(" · ")
             text.append_text(
-                self._styled(
-                    f"rotting {days} day{'s' if days != 1 else ''}", "deal-summary--rotting"
-                )
+                self._styled(f"rotting {days} day{'s' if days != 1 else ''}", "rotting")
             )
         return text
-
-    def _card(self, card: ContactCard, *, inline: bool) -> list[Text]:
-        style = "deal-summary--missing" if card.missing else "deal-summary--value"
-        head = self._styled(card.name, style)
-        details = [self._styled(d) for d in card.details if d]
-        if not inline:
-            return [head, *details]
-        for detail in details:
-            head.append(" · ")
-            head.append_text(detail)
-        return [head]
 
     def render(self) -> RenderableType:
         facts = self.facts
         if facts is None:
             return Text("")
-        title = Text(clean_text(facts.title) or "(untitled deal)")
-        title.stylize(self.get_component_rich_style("deal-summary--title"))
-        label = self.get_component_rich_style("deal-summary--label")
-        table = Table.grid(padding=(0, 1), expand=True)
-        if (self.content_size.width or 120) >= WIDE:
-            table.add_column(width=8, no_wrap=True)
-            table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-            table.add_column(width=13, no_wrap=True)
-            table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-            person = self._card(facts.person, inline=False)
-            org = self._card(facts.organization, inline=False)
-            right: list[tuple[str, Text]] = [("Person", person[0])]
-            right += [("", line) for line in person[1:3]]
-            while len(right) < 3:
-                right.append(("", Text("")))
-            right.append(("Organization", org[0]))
-            right.append(("", org[1] if len(org) > 1 else Text("")))
-            left = [
-                ("Value", self._styled(facts.value)),
-                ("Stage", self._styled(facts.stage_path)),
-                ("Status", self.status_text()),
-                ("Owner", self._styled(facts.owner)),
-                ("Close by", self._styled(facts.expected_close or "not set")),
-            ]
-            for (l_name, l_value), (r_name, r_value) in zip(left, right, strict=True):
-                table.add_row(
-                    Text(l_name, style=label), l_value, Text(r_name, style=label), r_value
-                )
-        else:
-            table.add_column(width=6, no_wrap=True)
-            table.add_column(ratio=1, overflow="fold")
-            value = self._styled(facts.value)
-            value.append(" · ")
-            value.append_text(self.status_text())
-            owner = self._styled(facts.owner)
-            owner.append(f" · close by {clean_line(facts.expected_close) or 'not set'}")
-            table.add_row(Text("Value", style=label), value)
-            table.add_row(Text("Stage", style=label), self._styled(facts.stage_path))
-            table.add_row(Text("Owner", style=label), owner)
-            table.add_row(Text("Person", style=label), self._card(facts.person, inline=True)[0])
-            table.add_row(Text("Org", style=label), self._card(facts.organization, inline=True)[0])
-        return Group(title, table)
+        close = facts.expected_close or "not set"
+        wide = [
+            ("Value", self._styled(facts.value)),
+            ("Stage", self._styled(facts.stage_path)),
+            ("Status", self.status_text()),
+            ("Owner", self._styled(facts.owner)),
+            ("Close by", self._styled(close)),
+        ]
+        value = self._styled(facts.value)
+        value.append(" · ")
+        value.append_text(self.status_text())
+        owner = self._styled(facts.owner)
+        owner.append(f" · close by {clean_line(close)}")
+        narrow = [
+            ("Value", value),
+            ("Stage", self._styled(facts.stage_path)),
+            ("Owner", owner),
+        ]
+        title = facts.title if clean_text(facts.title) else "(untitled deal)"
+        return self._layout(title, wide, narrow, facts.person, facts.organization)

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from pipedrive_tui.fields.render import RenderedField
 from pipedrive_tui.fields.text import clean_line, clean_text
 
-__all__ = ["FieldList", "FieldSection", "empty_hint"]
+__all__ = ["FieldList", "FieldSection", "empty_hint", "field_sections"]
 
 #: What an empty value shows when empty fields are listed.
 EMPTY_VALUE = "—"
@@ -32,6 +32,25 @@ class FieldSection:
     title: str
     rows: Sequence[RenderedField] = field(default_factory=tuple)
     empty_text: str = ""
+
+
+def field_sections(
+    standard: Sequence[RenderedField], custom: Sequence[RenderedField], *, show_empty: bool
+) -> tuple[list[FieldSection], int]:
+    """A record's fields in sections (standard, custom, no longer defined), and how many are
+    empty; empty fields are left out unless ``show_empty``."""
+    known = [row for row in custom if row.is_known and row.is_custom]
+    unknown = [row for row in custom if not row.is_known and not row.is_empty]
+    empty = sum(1 for row in (*standard, *known) if row.is_empty)
+    if not show_empty:
+        standard = [row for row in standard if not row.is_empty]
+        known = [row for row in known if not row.is_empty]
+    sections = [
+        FieldSection("Standard fields", standard),
+        FieldSection("Custom fields", known, empty_text="No custom field is set."),
+        FieldSection("Fields no longer defined (deleted?)", unknown),
+    ]
+    return sections, empty
 
 
 def empty_hint(empty: int, showing: bool) -> str:

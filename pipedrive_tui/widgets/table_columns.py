@@ -7,18 +7,30 @@ stages, users and organizations), :func:`fit_columns` picks the ones that fit a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from rich.cells import cell_len, set_cell_size
 
-from pipedrive_tui.api.models import Deal
-from pipedrive_tui.fields.text import clean_line
+from pipedrive_tui.fields.text import clean_line, clean_text
 
-__all__ = ["ELLIPSIS", "GAP", "Align", "TableColumn", "fit_cell", "fit_columns"]
+__all__ = [
+    "ELLIPSIS",
+    "GAP",
+    "Align",
+    "Pieces",
+    "TableColumn",
+    "fit_cell",
+    "fit_columns",
+    "fit_pieces",
+]
 
 Align = Literal["left", "right"]
+#: A cell drawn in parts: ``(text, component class)``, ``""`` for the row's own style.
+Pieces = list[tuple[str, str]]
+_WHITESPACE = re.compile(r"\s+")
 #: Cells between two columns.
 GAP = 1
 #: Marks a cell cut short.
@@ -27,12 +39,12 @@ ELLIPSIS = "…"
 
 @dataclass(frozen=True, eq=False)
 class TableColumn:
-    """One column: its key and header, how to draw a deal's cell, and how much room it needs.
+    """One column: its key and header, how to draw a row's cell, and how much room it needs.
 
     Attributes:
         key: a stable name (``"title"``, ``"value"``, a custom field's key).
         label: the header text.
-        cell: the cell's text for a deal (plain text; it is cleaned and cut to fit).
+        cell: the cell's text for a row (plain text; it is cleaned and cut to fit).
         width: the column's width; for a ``flexible`` column, its least width.
         align: ``"right"`` for amounts.
         flexible: takes the width the fixed columns leave over (the title).
@@ -40,17 +52,20 @@ class TableColumn:
         sort_key: the value rows are sorted by (``None`` sorts last), or ``None`` for the text.
         ideal: for a flexible column, the width worth dropping optional columns (priority 2
             and up) for.
+        pieces: draws the cell in styled parts instead (labels as coloured chips); ``cell``
+            still gives its text for sorting and searching.
     """
 
     key: str
     label: str
-    cell: Callable[[Deal], str]
+    cell: Callable[[Any], str]
     width: int = 12
     align: Align = "left"
     flexible: bool = False
     priority: int = 1
-    sort_key: Callable[[Deal], Any] | None = None
+    sort_key: Callable[[Any], Any] | None = None
     ideal: int = 0
+    pieces: Callable[[Any], Pieces] | None = None
 
 
 def _needed(columns: Sequence[TableColumn]) -> int:
@@ -102,3 +117,26 @@ def fit_cell(text: str, width: int, align: Align = "left") -> str:
         length = cell_len(text)
     pad = " " * (width - length)
     return pad + text if align == "right" else text + pad
+
+
+def fit_pieces(pieces: Pieces, width: int, align: Align = "left") -> Pieces:
+    """Styled parts of a cell cut and padded to exactly ``width`` cells (see :func:`fit_cell`)."""
+    if width <= 0:
+        return []
+    out: Pieces = []
+    used = 0
+    for raw, name in pieces:
+        # Cleaned like a cell, but the spaces around a chip's name are part of the chip.
+        text = _WHITESPACE.sub(" ", clean_text(raw))
+        size = cell_len(text)
+        if used + size > width:
+            room = width - used - 1
+            cut = set_cell_size(text, room).rstrip() if room > 0 else ""
+            out.append((cut, name))
+            out.append((ELLIPSIS, ""))
+            used += cell_len(cut) + 1
+            break
+        out.append((text, name))
+        used += size
+    pad = (" " * (width - used), "")
+    return [pad, *out] if align == "right" else [*out, pad]

@@ -942,6 +942,33 @@ def _(c: Contract) -> None:
     c.call("delete_lead_label", path={"id": label_id}, status=404)  # documented: validated
 
 
+# v2: lead to deal conversion (the whole job, and its request bodies: test_demo_contract_convert)
+
+
+def _start_conversion(c: Contract, lead_id: str, body: dict[str, Any]) -> str:
+    """POST a lead's conversion; returns the job's id."""
+    started = c.data("convert_lead_to_deal", path={"id": lead_id}, json_body=body)
+    return str(started["conversion_id"])
+
+
+@case("convert_lead_to_deal", "into the default pipeline, a pipeline, a stage; an archived lead")
+def _(c: Contract) -> None:
+    stage_id = c.account.stages[-1]["id"]
+    for number, body in ((5, {}), (6, {"pipeline_id": 2}), (7, {"stage_id": stage_id}), (1, {})):
+        _start_conversion(c, lead(c.account, number), body)
+
+
+@case("get_lead_conversion_status", "running, then completed with the new deal")
+def _(c: Contract) -> None:
+    c.demo = make_demo()  # the job writes: not on the account the read cases share
+    lead_id = lead(c.account, 5)
+    path = {"id": lead_id, "conversion_id": _start_conversion(c, lead_id, {})}
+    assert c.data("get_lead_conversion_status", path=path)["status"] == "running"
+    done = c.data("get_lead_conversion_status", path=path)
+    assert done["status"] == "completed"
+    c.call("get_deal", path={"id": done["deal_id"]})
+
+
 # --- the tests -----------------------------------------------------------------------------------
 
 

@@ -1,11 +1,11 @@
 """The demo's error answers against Pipedrive's official specs, and proof the checks can fail.
 
 Pipedrive's specs document few error statuses: a 404 for ``getLead``, ``updateLead``,
-``updateLeadLabel`` and ``deleteLeadLabel``, a 401 for ``getCurrentUser``. Where the operation
-documents the status, the body is validated against that schema; where it documents none, the
-body is held to Pipedrive's error shape, ``{"success": false, "error": str}`` with ``error_info``
-a string when present (:meth:`~.test_demo_contract.Contract.check` does both). Each test says
-which.
+``updateLeadLabel``, ``deleteLeadLabel`` and the lead conversion operations, a 401 for
+``getCurrentUser``. Where the operation documents the status, the body is validated against that
+schema; where it documents none, the body is held to Pipedrive's error shape,
+``{"success": false, "error": str}`` with ``error_info`` a string when present
+(:meth:`~.test_demo_contract.Contract.check` does both). Each test says which.
 
 Then the checks are shown to bite: a deliberately broken demo body fails validation.
 """
@@ -13,6 +13,7 @@ Then the checks are shown to bite: a deliberately broken demo body fails validat
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -56,7 +57,8 @@ def _ids(endpoint: Endpoint) -> str:
 
 def _request_kwargs(endpoint: Endpoint) -> dict[str, Any]:
     """Arguments that give any endpoint a well-formed request (its ids are irrelevant here)."""
-    kwargs: dict[str, Any] = {"path": {"id": 1} if "{id}" in endpoint.path else None}
+    names = re.findall(r"\{(\w+)\}", endpoint.path)
+    kwargs: dict[str, Any] = {"path": dict.fromkeys(names, 1) or None}
     if endpoint.form:
         kwargs["form"] = {"read_flag": "1"}
     elif endpoint.method in ("POST", "PATCH", "PUT"):
@@ -127,9 +129,18 @@ NOT_FOUND: list[tuple[str, dict[str, Any]]] = [
     ("list_deal_flow", {"path": {"id": MISSING_ID}}),
     ("list_deal_participants", {"path": {"id": MISSING_ID}}),
     ("list_deal_mail_messages", {"path": {"id": MISSING_ID}}),
+    ("convert_lead_to_deal", {"path": {"id": MISSING_UUID}, "json_body": {}}),
+    ("get_lead_conversion_status", {"path": {"id": MISSING_UUID, "conversion_id": MISSING_UUID}}),
 ]
 #: The operations whose 404 the spec documents (the rest are held to the error shape).
-DOCUMENTED_404 = {"getLead", "updateLead", "updateLeadLabel", "deleteLeadLabel"}
+DOCUMENTED_404 = {
+    "getLead",
+    "updateLead",
+    "updateLeadLabel",
+    "deleteLeadLabel",
+    "convertLeadToDeal",
+    "getLeadConversionStatus",
+}
 
 
 @pytest.mark.parametrize(("name", "kwargs"), NOT_FOUND, ids=[name for name, _ in NOT_FOUND])
@@ -139,7 +150,8 @@ def test_404_on_a_missing_id(
     """A missing deal, lead, thread, filter, label… is a 404.
 
     ``getLead``, ``updateLead``, ``updateLeadLabel`` and ``deleteLeadLabel`` document it
-    (``LeadNotFoundResponse``): validated. The others document no 404: error shape only.
+    (``LeadNotFoundResponse``), and so do both lead conversion operations: validated. The
+    others document no 404: error shape only.
     """
     endpoint = BY_NAME[name]
     contract = contract_for(endpoint, demo, validator)
@@ -253,6 +265,21 @@ BAD_REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
         "a read flag of 2",
         "update_mail_thread",
         {"path": {"id": "THREAD"}, "form": {"read_flag": "2"}},
+    ),
+    (
+        "a conversion to a stage that does not exist",
+        "convert_lead_to_deal",
+        {"path": {"id": "LEAD5"}, "json_body": {"stage_id": 999}},
+    ),
+    (
+        "a conversion with a property the schema does not allow",
+        "convert_lead_to_deal",
+        {"path": {"id": "LEAD5"}, "json_body": {"owner_id": 101}},
+    ),
+    (
+        "a conversion id that is not a UUID",
+        "get_lead_conversion_status",
+        {"path": {"id": "LEAD5", "conversion_id": "not-a-uuid"}},
     ),
 ]
 

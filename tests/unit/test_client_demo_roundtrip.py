@@ -30,7 +30,11 @@ BASE = "https://demo.invalid"
 TOKEN = "demo"
 
 HERE = Path(__file__).parent
-OWN_FILES = (HERE / "test_client_demo_roundtrip.py", HERE / "test_client_demo_faults.py")
+OWN_FILES = (
+    HERE / "test_client_demo_roundtrip.py",
+    HERE / "test_client_demo_faults.py",
+    HERE / "test_lead_convert.py",
+)
 
 
 # --- fixtures --------------------------------------------------------------------------------

@@ -1,0 +1,573 @@
+"""The leads inbox: a virtualised table of leads, inbox or archived, narrowed and triaged.
+
+Loading is incremental, as on the deals list: the first page (500 leads, Pipedrive's most) is
+drawn as soon as it arrives and the toolbar says how many rows there are and whether more
+exist. The order is Pipedrive's (``s``/``S`` ask for another sort key or direction, which
+reloads). ``/`` narrows the loaded rows as you type; Enter then asks Pipedrive's lead search,
+which also finds leads not loaded yet, by title, notes and custom fields.
+
+A lead changed here so that it no longer fits the view (archived while the inbox is shown,
+converted into a deal) stays where it is, dimmed, until the next refresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from dataclasses import replace
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, LoadingIndicator, Static
+
+from pipedrive_tui import locations
+from pipedrive_tui.api.errors import NotFoundError, PipedriveError
+from pipedrive_tui.api.models import Filter, Lead
+from pipedrive_tui.api.pagination import Page
+from pipedrive_tui.data.leads import (
+    LeadQuery,
+    LeadRows,
+    LeadView,
+    lead_count_text,
+    lead_empty_text,
+)
+from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.screens.base import AppScreen
+from pipedrive_tui.screens.lead_triage import LEAD_TRIAGE_BINDINGS, LeadTriage
+from pipedrive_tui.screens.leads_columns import (
+    LeadLookups,
+    lead_columns,
+    lead_scope_text,
+    lead_search_text,
+)
+from pipedrive_tui.screens.messages import Activity, LeadGone, LeadSaved
+from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
+from pipedrive_tui.widgets.lead_table import LeadTable
+from pipedrive_tui.widgets.safe_text import safe_line, safe_text
+
+__all__ = ["LeadsScreen"]
+
+#: The fewest characters Pipedrive's search accepts.
+SEARCH_MIN = 2
+#: Hits asked of Pipedrive's search (each not loaded yet costs one more request).
+SEARCH_LIMIT = 50
+
+
+class LeadsScreen(AppScreen, LeadTriage):
+    """Every lead of a query, as a table: narrow, search, sort, triage and open them."""
+
+    CSS_PATH = str(locations.styles_dir() / "leads.tcss")
+    AUTO_FOCUS = "#leads-table"
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh", id="leads.refresh", tooltip="Fetch the leads again"),
+        Binding("v,right_square_bracket,left_square_bracket", "toggle_view", "View",
+                id="leads.view", tooltip="Switch between the inbox and the archived leads"),
+        Binding("f", "pick_filter", "Filter", id="leads.filter",
+                tooltip="Show the leads of a saved leads filter"),
+        Binding("b", "pick_label_filter", "By label", id="leads.by_label", show=False,
+                tooltip="Show only the leads with one label"),
+        Binding("u", "pick_owner_filter", "By owner", id="leads.by_owner", show=False,
+                tooltip="Show only one user's leads"),
+        Binding("c", "pick_source_filter", "By source", id="leads.by_source", show=False,
+                tooltip="Show only the leads from one source"),
+        Binding("x", "clear_narrowing", "Clear", id="leads.clear", show=False,
+                tooltip="Clear the filter, label, owner and source"),
+        Binding("slash", "search", "Search", key_display="/", id="leads.search",
+                tooltip="Narrow the loaded rows as you type; Enter searches Pipedrive"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="leads.clear_search",
+                tooltip="Clear the search and show the list again"),
+        Binding("s", "sort(1)", "Sort", id="leads.sort", show=False,
+                tooltip="Ask Pipedrive for the next order: created, updated, title…"),
+        Binding("S", "reverse_sort", "Reverse", show=False, id="leads.sort_reverse",
+                tooltip="Reverse the order"),
+        Binding("a", "load_all", "Load all", show=False, id="leads.load_all",
+                tooltip="Load every page of leads in the background"),
+        *LEAD_TRIAGE_BINDINGS,
+    ]  # fmt: skip
+
+    #: Leads fetched without asking; past that, pages load as the cursor nears the end.
+    auto_load_rows: float = 2_000
+    #: Leads a page (``None``: Pipedrive's most, 500).
+    page_size: int | None = None
+    #: How near the last row the cursor comes before more pages load.
+    NEAR_END = 50
+
+    def __init__(self, session: AccountSession, query: LeadQuery | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.lead_query = query or LeadQuery()
+        self.lookups = LeadLookups()
+        self.rows = self._new_rows()
+        self.error = self.partial_error = ""
+        self.fetching = False
+        self.more = True
+        self.fetched = 0
+        self.searching_server = False
+        self._pages: AsyncIterator[Page[Lead]] | None = None
+        self._generation = 0
+        self._budget = self.auto_load_rows
+        self._filters: dict[int, str] = {}
+        self._filter_list: list[Filter] | None = None
+        #: Leads converted into deals from here: dimmed, and no longer triaged or opened.
+        self._gone: set[str] = set()
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="leads-body"):
+            with Horizontal(id="leads-toolbar"):
+                yield Label("Inbox", id="leads-tab-active", classes="leads-tab")
+                yield Label("Archived", id="leads-tab-archived", classes="leads-tab")
+                yield Label(id="leads-scope")
+                yield Label(id="leads-sort")
+                yield Label(id="leads-count")
+            yield Input(
+                placeholder="Narrow by title, person, label, source… Enter: search Pipedrive",
+                id="leads-search",
+            )
+            yield LoadingIndicator(id="leads-loading")
+            yield Static(id="leads-message")
+            yield LeadTable(id="leads-table")
+
+    def on_mount(self) -> None:
+        self.search_box.display = False
+        self._set_columns()
+        self._peek_lookups()
+        self.load_lookups()
+        self.reload()
+
+    @property
+    def table(self) -> LeadTable:
+        """The table of leads."""
+        return self.query_one("#leads-table", LeadTable)
+
+    @property
+    def search_box(self) -> Input:
+        """The search box (hidden until ``/``)."""
+        return self.query_one("#leads-search", Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a search only when there is one (else it does what it does elsewhere)."""
+        if action == "clear_search":
+            return bool(self.search_box.display) or self.rows.narrowed
+        return True
+
+    # --- public -----------------------------------------------------------------------------
+
+    def set_query(self, query: LeadQuery) -> None:
+        """Show the leads of another query (a saved filter's, a label's, the archived ones)."""
+        self.lead_query = query
+        if self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
+        """Forget the loaded rows and fetch the first pages again (keeps the typed search)."""
+        old = self.rows
+        self.rows = self._new_rows()
+        self.rows.search = old.search
+        self.error = self.partial_error = ""
+        self.more, self.fetched, self._budget = True, 0, self.auto_load_rows
+        self._generation += 1
+        stale, self._pages = self._pages, None
+        self.fetching = True
+        self.table.set_rows(self.rows.view)
+        self.table.set_marked(self.rows.marked)
+        self._show()
+        self.load_pages(stale)
+        filter_id = self.lead_query.filter_id
+        if filter_id is not None and filter_id not in self._filters:
+            self.name_filters()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _new_rows(self) -> LeadRows:
+        return LeadRows(self.lead_query, self._text)
+
+    def _text(self, lead: Lead) -> str:
+        return lead_search_text(lead, self.session.names, self.lookups.labels)
+
+    @work(exclusive=True, group="leads-pages", exit_on_error=False)
+    async def load_pages(self, stale: AsyncIterator[Page[Lead]] | None = None) -> None:
+        """Fetch pages until :attr:`auto_load_rows` (or the raised budget) or the end."""
+        generation, rows = self._generation, self.rows
+        with suppress(AttributeError, RuntimeError):
+            await stale.aclose()  # type: ignore[union-attr]
+        if self._pages is None:
+            self._pages = self.session.client.iter_lead_pages(
+                limit=self.page_size, **self.lead_query.client_filters()
+            )
+        pages = self._pages
+        self.fetching = True
+        try:
+            while self.more and self.fetched < self._budget:
+                self.app.post_message(Activity(f"Loading leads… {self.fetched:,} so far"))
+                try:
+                    page = await anext(pages)
+                except StopAsyncIteration:
+                    self.more = False
+                    break
+                if generation != self._generation:
+                    return
+                self.fetched += len(page.items)
+                self.more = page.next is not None
+                rows.add(self._expected(lead) for lead in page.items)
+                self._arrived(page.items, final=not self.more)
+        except PipedriveError as error:
+            if generation != self._generation:
+                return
+            self._pages = None
+            if self.fetched:
+                self.partial_error = str(error)
+            else:
+                self.error = str(error)
+        finally:
+            if generation == self._generation:
+                self.fetching = False
+        self._rebuild()
+        self._show()
+        self.app.post_message(Activity("", refreshed=not self.error))
+
+    def _expected(self, lead: Lead) -> Lead:
+        """A fetched lead with the edits still on their way applied (optimistic)."""
+        return self.session.lead_edits.expected(lead)
+
+    def _arrived(self, leads: list[Lead], *, final: bool) -> None:
+        self._rebuild()
+        self._want_names(leads)
+        self.fetching = not final
+        self._show()
+
+    def _more_wanted(self, rows: float) -> None:
+        if not self.more or self.error or self.partial_error:
+            return
+        self._budget = max(self._budget, self.fetched + rows)
+        if not self.fetching:
+            self.load_pages()
+
+    def _want_names(self, leads: list[Lead]) -> None:
+        book = self.session.names
+        people = {x.person_id for x in leads if x.person_id and x.person_id not in book.persons}
+        orgs = {
+            x.organization_id
+            for x in leads
+            if x.organization_id and x.organization_id not in book.organizations
+        }
+        if people or orgs:
+            self.load_names(people, orgs)
+
+    @work(group="leads-names", exit_on_error=False)
+    async def load_names(self, people: set[int], orgs: set[int]) -> None:
+        """Fetch the names of the rows' persons and organizations, then redraw them."""
+        try:
+            await self.session.names.resolve(people, orgs)
+        except PipedriveError as error:
+            self.notify(f"Names of persons and organizations: {error}", markup=False)
+            return
+        self.rows.forget_text()
+        if self.rows.narrowed:
+            self._rebuild()
+        self.table.refresh_cells()
+
+    def _peek_lookups(self) -> None:
+        """Use what the lookups hold already, so that rows are named before any call."""
+        lookups = self.session.lookups
+        self.lookups = LeadLookups(
+            users={u.id: u for u in lookups.peek("users") or []},
+            labels={label.id: label for label in lookups.peek("lead_labels") or []},
+            currencies={c.code: c for c in lookups.peek("currencies") or []},
+        )
+
+    @work(exclusive=True, group="leads-lookups", exit_on_error=False)
+    async def load_lookups(self, refresh_labels: bool = False) -> None:
+        """Load users, lead labels and currencies (cached), then redraw."""
+        lookups = self.session.lookups
+        try:
+            if refresh_labels:
+                await lookups.get("lead_labels", refresh=True)
+            self.lookups = LeadLookups(
+                users=await lookups.users(),
+                labels=await lookups.lead_labels(),
+                currencies=await lookups.currencies(),
+            )
+        except PipedriveError as error:
+            self.notify(f"Label, owner and currency names: {error}", markup=False)
+            return
+        self.rows.forget_text()
+        self._set_columns()
+        self._show()
+
+    @work(exclusive=True, group="leads-filter-names", exit_on_error=False)
+    async def name_filters(self) -> None:
+        """Learn the names of the saved leads filters (for the toolbar)."""
+        with suppress(PipedriveError):
+            await self._load_filters()
+        self._show()
+
+    async def _load_filters(self) -> list[Filter]:
+        if self._filter_list is None:
+            self._filter_list = await self.session.client.list_filters("leads")
+            self._filters.update((f.id, f.name) for f in self._filter_list)
+        return self._filter_list
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _set_columns(self) -> None:
+        self.table.set_columns(lead_columns(self.lookups, self.session.names))
+
+    def _rebuild(self) -> None:
+        self.rows.rebuild()
+        self.table.set_rows(self.rows.view)
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        rows, table = self.rows, self.table
+        arrived = bool(self.fetched) or not (self.fetching or self.more)
+        busy = (not arrived and not self.error) or self.searching_server
+        self.query_one("#leads-loading").display = busy
+        empty = arrived and not rows.view and not self.fetching and not self.searching_server
+        message = self.query_one("#leads-message", Static)
+        message.display = bool(self.error) or empty
+        message.set_class(bool(self.error), "-error")
+        if message.display:
+            text = lead_empty_text(rows, self.error, self.more, self.lead_query)
+            message.update(safe_text(text))
+        shown = not self.error and bool(rows.view) and not self.searching_server
+        if shown and not table.display:
+            table.display = True
+            if self.focused is None:
+                table.focus()
+        table.display = shown
+        for view in ("active", "archived"):
+            tab = self.query_one(f"#leads-tab-{view}", Label)
+            tab.set_class(view == self.lead_query.view, "-active")
+        scope = lead_scope_text(self.lead_query, self.lookups, self.session.names, self._filters)
+        self.query_one("#leads-scope", Label).update(safe_line(scope))
+        self.query_one("#leads-sort", Label).update(f"by {self.lead_query.sort_words}")
+        count = self.query_one("#leads-count", Label)
+        text = lead_count_text(
+            rows, fetching=self.fetching, more=self.more, error=self.partial_error,
+            failed=bool(self.error),
+        )  # fmt: skip
+        count.update(safe_line(text))
+        count.set_class(bool(self.partial_error), "-error")
+
+    # --- triage -----------------------------------------------------------------------------
+
+    def triage_lead(self) -> Lead | None:
+        """The lead under the cursor (not one converted into a deal already)."""
+        lead = self.table.cursor_record
+        return None if lead is None or lead.id in self._gone else lead
+
+    def show_lead(self, lead: Lead) -> None:
+        """Draw this version of a lead in its row (dimmed when it no longer fits the view)."""
+        if self.rows.replace(lead):
+            self.table.set_marked(self.rows.marked)
+            self.table.refresh_record(lead.id)
+            self._show()
+
+    def lead_gone(self, lead_id: str, deal_id: int | None) -> None:
+        """Dim a lead converted into a deal; the next refresh drops it."""
+        self._gone.add(lead_id)
+        self.rows.mark_gone(lead_id)
+        self.table.set_marked(self.rows.marked)
+        self._show()
+
+    def labels_changed(self) -> None:
+        """Label names or colours changed: fetch them again and redraw."""
+        self.load_lookups(refresh_labels=True)
+
+    @on(LeadSaved)
+    def _lead_saved(self, message: LeadSaved) -> None:
+        message.stop()
+        self.show_lead(message.lead)
+
+    @on(LeadGone)
+    def _lead_converted(self, message: LeadGone) -> None:
+        message.stop()
+        if self.rows.find(message.lead_id) is not None:
+            self.lead_gone(message.lead_id, message.deal_id)
+
+    @on(LeadTable.Selected)
+    def _open(self, event: LeadTable.Selected) -> None:
+        if event.lead.id in self._gone:
+            self.notify("This lead was converted into a deal. Press r to refresh the list.")
+            return
+        opener = getattr(self.app, "open_lead", None)
+        if opener is not None:
+            opener(event.lead.id, event.lead)
+
+    @on(LeadTable.Highlighted)
+    def _highlighted(self) -> None:
+        row = self.table.cursor_row
+        if row > 0 and row >= len(self.rows.view) - 1 - self.NEAR_END:
+            self._more_wanted(1_000)
+
+    # --- toolbar actions --------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Fetch the leads again (rows changed here stop being marked)."""
+        self._gone.clear()
+        self.reload()
+
+    def action_load_all(self) -> None:
+        """Load every remaining page in the background."""
+        if not self.more:
+            self.notify("Every lead is loaded.")
+            return
+        self._more_wanted(float("inf"))
+
+    def action_toggle_view(self) -> None:
+        """Switch between the inbox and the archived leads."""
+        view: LeadView = "archived" if self.lead_query.view == "active" else "active"
+        self.set_query(replace(self.lead_query, view=view))
+
+    def action_sort(self, delta: int) -> None:
+        """Ask Pipedrive for the next sort key (each in its usual direction)."""
+        self.set_query(self.lead_query.next_sort(delta))
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the order."""
+        self.set_query(replace(self.lead_query, descending=not self.lead_query.descending))
+
+    def action_clear_narrowing(self) -> None:
+        """Clear the saved filter, label, owner and source."""
+        query = self.lead_query
+        self.set_query(LeadQuery(view=query.view, sort=query.sort, descending=query.descending))
+
+    def _pick(self, title: str, choices: list[Choice], current: Any, field: str) -> None:
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None and choice.key != getattr(self.lead_query, field):
+                self.set_query(replace(self.lead_query, **{field: choice.key}))
+
+        self.app.push_screen(ChoicePicker(title, choices, current), chosen)
+
+    def action_pick_filter(self) -> None:
+        """Choose a saved leads filter (or none)."""
+        self.pick_filter()
+
+    @work(exclusive=True, group="leads-filter-picker", exit_on_error=False)
+    async def pick_filter(self) -> None:
+        """Fetch the saved leads filters, then offer them."""
+        try:
+            filters = await self._load_filters()
+        except PipedriveError as error:
+            self.notify(f"Could not load the saved filters. {error}", severity="error",
+                        markup=False)  # fmt: skip
+            return
+        choices = [Choice(None, "No filter"), *(Choice(f.id, f.name) for f in filters)]
+        self._pick("Saved leads filters", choices, self.lead_query.filter_id, "filter_id")
+
+    def action_pick_label_filter(self) -> None:
+        """Show only the leads carrying one label."""
+        labels = sorted(self.lookups.labels.values(), key=lambda label: label.name.casefold())
+        choices = [Choice(None, "Any label"), *(Choice(x.id, x.name, x.color) for x in labels)]
+        self._pick("Leads with the label", choices, self.lead_query.label_id, "label_id")
+
+    def action_pick_owner_filter(self) -> None:
+        """Show only one user's leads."""
+        users = sorted(self.lookups.users.values(), key=lambda user: user.name.casefold())
+        choices = [Choice(None, "Everyone"), *(Choice(u.id, u.name) for u in users)]
+        self._pick("Leads owned by", choices, self.lead_query.owner_id, "owner_id")
+
+    def action_pick_source_filter(self) -> None:
+        """Show only the leads from one source (the sources seen among the loaded leads)."""
+        self.pick_source()
+
+    @work(exclusive=True, group="leads-source-picker", exit_on_error=False)
+    async def pick_source(self) -> None:
+        """Offer Pipedrive's lead sources and those the loaded leads name."""
+        names = {lead.source_name for lead in self.rows.loaded if lead.source_name}
+        with suppress(PipedriveError):
+            names |= {s.name for s in await self.session.lookups.get("lead_sources")}
+        choices = [Choice(None, "Any source"), *(Choice(n, n) for n in sorted(names))]
+        self._pick("Leads from the source", choices, self.lead_query.source, "source")
+
+    # --- search -----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Show the search box (it narrows the loaded rows as you type)."""
+        box = self.search_box
+        box.display = True
+        box.focus()
+
+    def action_clear_search(self) -> None:
+        """Clear and hide the search box, and leave Pipedrive's search results."""
+        box = self.search_box
+        box.value = ""
+        box.display = False
+        self.rows.hits = None
+        self.rows.search = ""
+        self._rebuild()
+        self.table.move_cursor(0)
+        self._show()
+        self.table.focus()
+
+    @on(Input.Changed, "#leads-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if event.value == self.rows.search:
+            return
+        self.rows.search = event.value
+        self.rows.hits = None
+        self._rebuild()
+        self.table.move_cursor(0)
+        self._show()
+
+    @on(Input.Submitted, "#leads-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        term = event.value.strip()
+        if len(term) < SEARCH_MIN:
+            self.table.focus()
+            return
+        self.search_pipedrive(term)
+
+    @work(exclusive=True, group="leads-search", exit_on_error=False)
+    async def search_pipedrive(self, term: str) -> None:
+        """Ask Pipedrive's lead search, then show its hits (inbox and archived alike).
+
+        A hit is a short summary (no labels, dates or source), and a label toggle on it would
+        wipe the labels it does not show: hits not loaded yet are fetched in full first.
+        """
+        self.searching_server = True
+        self._show()
+        try:
+            hits = await self.session.client.search(term, kind="leads", limit=SEARCH_LIMIT)
+            ids = [str(hit.item.id) for hit in hits]
+            missing = [i for i in ids if self.rows.find(i) is None]
+            fetched, failed = await self._fetch_leads(missing)
+        except PipedriveError as error:
+            self.notify(f"Pipedrive's search failed. {error}", severity="error", markup=False)
+            return
+        finally:
+            self.searching_server = False
+        leads = []
+        for lead_id in ids:
+            found = self.rows.find(lead_id) or fetched.get(lead_id)
+            if found is not None:
+                leads.append(self._expected(found))
+        if failed:
+            self.notify(f"{failed} of the leads found could not be loaded.", severity="warning")
+        self.rows.hits = leads
+        self._rebuild()
+        self._want_names(leads)
+        self.table.move_cursor(0)
+        self._show()
+        self.table.focus()
+
+    async def _fetch_leads(self, lead_ids: list[str]) -> tuple[dict[str, Lead], int]:
+        """Fetch some leads in full, four at a time; returns them and how many failed."""
+        gate = asyncio.Semaphore(4)
+        client = self.session.client
+
+        async def one(lead_id: str) -> Lead | None:
+            async with gate:
+                try:
+                    return await client.get_lead(lead_id)
+                except NotFoundError:
+                    return None
+
+        found = await asyncio.gather(*(one(i) for i in lead_ids))
+        leads = {lead.id: lead for lead in found if lead is not None}
+        return leads, len(lead_ids) - len(leads)
