@@ -24,12 +24,12 @@ from pipedrive_tui.commands import (
     ScreensProvider,
 )
 from pipedrive_tui.screens.boot import BootScreen
-from pipedrive_tui.screens.messages import Activity, DealSaved, LeadGone, LeadSaved
+from pipedrive_tui.screens.messages import Activity, DealSaved, LeadGone, LeadSaved, ThreadSaved
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from pipedrive_tui.api.models import Deal, Filter, Lead
+    from pipedrive_tui.api.models import Deal, Filter, Lead, MailThread
     from pipedrive_tui.api.ratelimit import RateLimitState
     from pipedrive_tui.config import Settings
     from pipedrive_tui.data.deals import DealQuery
@@ -79,6 +79,14 @@ class PipedriveApp(App[None]):
             show=False,
         ),
         Binding(
+            "4",
+            "switch_mode('mail')",
+            "Mail",
+            id="app.mode.mail",
+            tooltip="The mailbox",
+            show=False,
+        ),
+        Binding(
             "0",
             "switch_mode('account')",
             "Account",
@@ -125,7 +133,7 @@ class PipedriveApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._mode_screens: dict[str, Screen[Any]] = {}
         self._deal_filters: list[Filter] | None = None
-        for mode in ("pipelines", "deals", "leads", "account"):
+        for mode in ("pipelines", "deals", "leads", "mail", "account"):
             self.add_mode(mode, self._mode_factory(mode))
         if settings is not None and settings.keymap:
             self.set_keymap(settings.keymap)
@@ -160,6 +168,10 @@ class PipedriveApp(App[None]):
                 from pipedrive_tui.screens.leads import LeadsScreen
 
                 screen = LeadsScreen(self.session)
+            elif mode == "mail":
+                from pipedrive_tui.screens.mail import MailScreen
+
+                screen = MailScreen(self.session)
             else:
                 from pipedrive_tui.screens.overview import OverviewScreen
 
@@ -316,6 +328,21 @@ class PipedriveApp(App[None]):
         """Tell every screen that shows leads about a change (optimistic or confirmed)."""
         for screen in self._screens():
             screen.post_message(LeadSaved(message.lead))
+
+    @on(ThreadSaved)
+    def _forward_thread_saved(self, message: ThreadSaved) -> None:
+        """Tell every screen that shows mail threads about a change."""
+        self.session.mail.note_thread(message.thread)
+        for screen in self._screens():
+            screen.post_message(ThreadSaved(message.thread))
+
+    def open_thread(
+        self, thread_id: int, subject: str = "", thread: MailThread | None = None
+    ) -> None:
+        """Show one mail thread on top of the current screen."""
+        from pipedrive_tui.screens.mail_thread import MailThreadScreen
+
+        self.push_screen(MailThreadScreen(self.session, thread_id, subject, thread))
 
     @on(LeadGone)
     def _forward_lead_gone(self, message: LeadGone) -> None:

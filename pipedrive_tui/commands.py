@@ -49,6 +49,7 @@ class ScreensProvider(_AppProvider):
                 "Leads, labels and triage (3)",
                 partial(app.switch_mode, "leads"),
             ),
+            ("Go to: Mail", "Folders, threads and messages (4)", partial(app.switch_mode, "mail")),
             (
                 "Go to: Account overview",
                 "Pipelines, stages and lookups (0)",
@@ -119,7 +120,7 @@ class DealSearchProvider(_AppProvider):
                 term, kind="items", item_types=["deal", "person", "organization"], limit=20
             )
         except PipedriveError as error:
-            app.notify(str(error), title="Search failed", severity="error")
+            app.notify(str(error), title="Search failed", severity="error", markup=False)
             return
         for rank, result in enumerate(results):
             item = result.item

@@ -51,6 +51,9 @@ VIEWS: dict[str, tuple[tuple[int, int], str, Steps]] = {
     "lead-detail": ((120, 36), "leads", lambda p: keys(p, "down", "enter")),
     "lead-label-picker": ((120, 36), "leads", lambda p: keys(p, "down", "l")),
     "lead-labels": ((120, 36), "leads", lambda p: keys(p, "L")),
+    "mail": ((120, 36), "mail", lambda p: keys(p, "down")),
+    "mail-80x24": ((80, 24), "mail", settle),
+    "mail-thread": ((120, 36), "mail", lambda p: keys(p, "down", "down", "down", "down", "enter")),
     "account-overview": ((120, 36), "account", settle),
     "help": ((120, 36), "pipelines", lambda p: keys(p, "question_mark")),
 }

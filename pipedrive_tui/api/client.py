@@ -516,14 +516,20 @@ class PipedriveClient:
         shared: bool | None = None,
         deal_id: int | None = None,
         lead_id: str | None = None,
+        unlink_deal: bool = False,
+        unlink_lead: bool = False,
     ) -> m.MailThread:
-        """Mark a thread read/unread, archive it, or link it to a deal or lead (form-encoded)."""
-        form = {
+        """Mark a thread read/unread, archive it, or link it to a deal or lead (form-encoded).
+
+        ``unlink_deal``/``unlink_lead`` send the link empty, which removes it. The spec does not
+        say how to unlink; an empty form value is what clears an integer or uuid field here.
+        """
+        form: dict[str, Any] = {
             "read_flag": read,
             "archived_flag": archived,
             "shared_flag": shared,
-            "deal_id": deal_id,
-            "lead_id": lead_id,
+            "deal_id": "" if unlink_deal else deal_id,
+            "lead_id": "" if unlink_lead else lead_id,
         }
         return cast(
             m.MailThread,

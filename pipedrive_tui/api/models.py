@@ -598,6 +598,13 @@ class MailMessage(_Timestamps):
     has_real_attachments_flag: bool = False
     deleted_flag: bool = False
     sent_from_pipedrive_flag: bool = False
+    #: Files attached, where Pipedrive lists them (deal-flow mail items do): raw file objects.
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_validator("attachments", mode="before")
+    @classmethod
+    def _files(cls, value: Any) -> Any:
+        return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
     @field_validator(*_MESSAGE_FLAGS, mode="before")
     @classmethod

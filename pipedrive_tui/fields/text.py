@@ -10,9 +10,9 @@ shows the results as plain text, never as Rich markup.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from html import unescape
 
-__all__ = ["clean_line", "clean_text", "html_to_text"]
+__all__ = ["HtmlScanner", "clean_line", "clean_text", "html_to_text"]
 
 # Escape sequences are removed whole; stripping only the ESC byte would leave "]0;title" or "[2J"
 # behind as visible garbage. String sequences (OSC, DCS, SOS, PM, APC) run up to their
@@ -60,6 +60,114 @@ def clean_line(text: str) -> str:
 
 # --- HTML to text ---------------------------------------------------------------------------
 
+# The markup a browser's tokenizer recognises after a "<". Every construct may run to the end of the
+# input (an unclosed comment, tag or quoted attribute value), so no match ever has to look for a
+# terminator again from a later "<": scanning stays linear even on "<a<a<a…", which takes
+# html.parser quadratic time. A "<" that starts none of these ("1 < 2") is text.
+_MARKUP = re.compile(
+    r"""<(?:
+        !--(?:-?>|.*?(?:--!?>|\Z))                   # comment
+      | [!?][^>]*(?:>|\Z)                            # doctype, CDATA, processing instruction
+      | /(?![a-zA-Z])[^>]*(?:>|\Z)                   # "</>" or "</ x>": a bogus comment
+      | (?P<close>/)?(?P<name>[a-zA-Z][^\t\n\f\r />]*)
+        (?P<attrs>(?:[^>"'=]+|=[\t\n\f\r ]*"[^"]*(?:"|\Z)|=[\t\n\f\r ]*'[^']*(?:'|\Z)|[="'])*+)
+        (?P<end>>|\Z)
+    )""",
+    re.VERBOSE | re.DOTALL,
+)
+_ATTRIBUTE = re.compile(
+    r"""([^\t\n\f\r /=][^\t\n\f\r /=]*)
+        (?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"([^"]*)"?|'([^']*)'?|([^\t\n\f\r ]*)))?""",
+    re.VERBOSE,
+)
+# Elements whose content is raw text up to their end tag (markup inside is not markup).
+_RAW_TEXT = frozenset(
+    {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript"}
+)
+_RAW_END: dict[str, re.Pattern[str]] = {
+    name: re.compile(rf"</{name}(?=[\t\n\f\r />]|\Z)", re.IGNORECASE) for name in _RAW_TEXT
+}
+# Elements that never have content; an end tag for them is ignored ("</br>" aside).
+VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track"}
+    | {"wbr", "param", "keygen", "frame", "basefont", "bgsound"}
+)
+
+
+class HtmlScanner:
+    """Walks HTML in one linear pass, calling ``handle_*`` like :class:`html.parser.HTMLParser`.
+
+    A small tag-soup tokenizer instead of ``html.parser``, which takes quadratic time on input
+    such as ``"<a" * 100_000`` (seconds for a few hundred kilobytes) and so could freeze the app
+    on a hostile mail. It never raises: a construct left open at the end of the input is dropped
+    the way a browser drops it, a ``<`` that opens nothing is text. Tag and attribute names are
+    lower-cased, entities decoded in text and attribute values. A self-closing slash is ignored
+    (as browsers do); void elements such as ``<br>`` get no end call.
+    """
+
+    def feed(self, html: str) -> None:
+        """Scan a whole document (not incrementally: each call is a new document)."""
+        pos = 0
+        length = len(html)
+        while pos < length:
+            match = _MARKUP.search(html, pos)
+            if match is None:
+                self._text(html[pos:])
+                return
+            if match.start() > pos:
+                self._text(html[pos : match.start()])
+            pos = match.end()
+            name, close, raw, end = match.group("name", "close", "attrs", "end")
+            if name is None or not end:
+                continue  # a comment, a declaration, or a tag cut off by the end of the input
+            tag = name.lower()
+            if close:
+                if tag == "br":  # browsers read "</br>" as "<br>"
+                    self.handle_starttag("br", [])
+                elif tag not in VOID_ELEMENTS:
+                    self.handle_endtag(tag)
+                continue
+            self.handle_starttag(tag, self._attributes(raw) if raw.strip(" /\t\n\r\f") else [])
+            if tag in _RAW_TEXT:
+                closing = _RAW_END[tag].search(html, pos)
+                stop = closing.start() if closing else length
+                if stop > pos:
+                    content = html[pos:stop]
+                    self.handle_data(unescape(content) if tag in ("title", "textarea") else content)
+                pos = stop
+
+    def _text(self, text: str) -> None:
+        self.handle_data(unescape(text) if "&" in text else text)
+
+    @staticmethod
+    def _attributes(raw: str) -> list[tuple[str, str | None]]:
+        attributes: list[tuple[str, str | None]] = []
+        seen: set[str] = set()
+        for match in _ATTRIBUTE.finditer(raw):
+            name, double, single, bare = match.groups()
+            name = name.lower()
+            if name in seen:
+                continue  # the first of duplicate attributes wins, as in a browser
+            seen.add(name)
+            value = double if double is not None else single if single is not None else bare
+            if value is not None and "&" in value:
+                value = unescape(value)
+            attributes.append((name, value))
+        return attributes
+
+    def close(self) -> None:
+        """Finish the document (nothing is buffered; subclasses flush their own state)."""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """An element opens (attribute values are ``None`` when the attribute has none)."""
+
+    def handle_endtag(self, tag: str) -> None:
+        """An element closes (or a stray end tag: matching is the subclass's business)."""
+
+    def handle_data(self, data: str) -> None:
+        """Text between tags, entities decoded (raw for script and style content)."""
+
+
 # Content of these elements is never shown (code, styling, metadata).
 _SKIPPED = frozenset({"script", "style", "head", "title", "template", "svg", "noscript", "object"})
 # Elements that start and end a paragraph (a blank line before and after).
@@ -85,11 +193,10 @@ class _ListState:
         self.counter = start
 
 
-class _HtmlToText(HTMLParser):
+class _HtmlToText(HtmlScanner):
     """Collects lines of text while walking the HTML; see :func:`html_to_text`."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self._line: list[str] = []
         # The blank line owed before the next text (None: none owed), with the quote prefix of
@@ -166,7 +273,9 @@ class _HtmlToText(HTMLParser):
             self._quote_depth += 1
         elif tag in ("ul", "ol"):
             start = attributes.get("start", "1")
-            self._lists.append(_ListState(tag == "ol", int(start) if start.isdigit() else 1))
+            # isdigit() alone accepts "²" (and any length), which int() rejects.
+            valid = start.isascii() and start.isdigit() and len(start) < 10
+            self._lists.append(_ListState(tag == "ol", int(start) if valid else 1))
         elif tag == "li":
             self._start_item()
         elif tag == "a":
@@ -248,8 +357,7 @@ class _HtmlToText(HTMLParser):
         self._emit(re.sub(r"\s+", " ", data))
 
     def close(self) -> None:
-        """Finish parsing and flush the last line."""
-        super().close()
+        """Flush the last line."""
         self._flush()
 
 

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, LoadingIndicator, Static, TabbedContent, 
 
 from pipedrive_tui import locations
 from pipedrive_tui.api.errors import NotFoundError, PipedriveError
-from pipedrive_tui.api.models import Currency, Lead, LeadLabel
+from pipedrive_tui.api.models import Currency, Lead, LeadLabel, MailThread
 from pipedrive_tui.data.lead_edits import LeadEdit
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields import FieldCatalog, FieldContext, format_money, render_fields
@@ -65,7 +65,7 @@ class LeadMailTab(DealTab):
     def __init__(self, session: AccountSession, lead_id: str) -> None:
         super().__init__("Mail", session, 0, id="mail")
         self.lead_id = lead_id
-        self.subjects: dict[int, str] = {}
+        self.threads: dict[int, MailThread] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="lead-mail-message", classes="tab-message")
@@ -92,10 +92,10 @@ class LeadMailTab(DealTab):
             message.update(Text(_retry(error)))
             return
         table.clear()
-        self.subjects = {}
+        self.threads = {}
         for thread in found.threads:
             parties = [p.label for p in (*thread.parties.from_, *thread.parties.to)]
-            self.subjects[thread.id] = thread.subject
+            self.threads[thread.id] = thread
             table.add_row(
                 stamp(thread.last_message_timestamp),
                 safe_line(thread.subject or "(no subject)"),
@@ -112,9 +112,9 @@ class LeadMailTab(DealTab):
     def _thread_selected(self, event: DataTable.RowSelected) -> None:
         key = str(event.row_key.value or "")
         if key.startswith("thread-"):
-            thread_id = int(key.removeprefix("thread-"))
-            subject = self.subjects.get(thread_id, "")
-            self.app.push_screen(MailThreadScreen(self.session, thread_id, subject))
+            thread = self.threads.get(int(key.removeprefix("thread-")))
+            if thread is not None:
+                self.app.push_screen(MailThreadScreen(self.session, thread.id, "", thread))
 
 
 class LeadDetailScreen(AppScreen, TabbedDetail, LeadTriage):

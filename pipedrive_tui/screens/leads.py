@@ -44,7 +44,8 @@ from pipedrive_tui.screens.leads_columns import (
     lead_scope_text,
     lead_search_text,
 )
-from pipedrive_tui.screens.messages import Activity, LeadGone, LeadSaved
+from pipedrive_tui.screens.messages import LeadGone, LeadSaved
+from pipedrive_tui.screens.paged import PagedLoading, SearchBox
 from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 from pipedrive_tui.widgets.lead_table import LeadTable
 from pipedrive_tui.widgets.safe_text import safe_line, safe_text
@@ -57,7 +58,7 @@ SEARCH_MIN = 2
 SEARCH_LIMIT = 50
 
 
-class LeadsScreen(AppScreen, LeadTriage):
+class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
     """Every lead of a query, as a table: narrow, search, sort, triage and open them."""
 
     CSS_PATH = str(locations.styles_dir() / "leads.tcss")
@@ -89,12 +90,10 @@ class LeadsScreen(AppScreen, LeadTriage):
         *LEAD_TRIAGE_BINDINGS,
     ]  # fmt: skip
 
-    #: Leads fetched without asking; past that, pages load as the cursor nears the end.
     auto_load_rows: float = 2_000
-    #: Leads a page (``None``: Pipedrive's most, 500).
-    page_size: int | None = None
-    #: How near the last row the cursor comes before more pages load.
     NEAR_END = 50
+    NOUN = "leads"
+    SEARCH_ID = "#leads-search"
 
     def __init__(self, session: AccountSession, query: LeadQuery | None = None) -> None:
         super().__init__()
@@ -102,14 +101,8 @@ class LeadsScreen(AppScreen, LeadTriage):
         self.lead_query = query or LeadQuery()
         self.lookups = LeadLookups()
         self.rows = self._new_rows()
-        self.error = self.partial_error = ""
-        self.fetching = False
-        self.more = True
-        self.fetched = 0
+        self.init_paging()
         self.searching_server = False
-        self._pages: AsyncIterator[Page[Lead]] | None = None
-        self._generation = 0
-        self._budget = self.auto_load_rows
         self._filters: dict[int, str] = {}
         self._filter_list: list[Filter] | None = None
         #: Leads converted into deals from here: dimmed, and no longer triaged or opened.
@@ -143,11 +136,6 @@ class LeadsScreen(AppScreen, LeadTriage):
         """The table of leads."""
         return self.query_one("#leads-table", LeadTable)
 
-    @property
-    def search_box(self) -> Input:
-        """The search box (hidden until ``/``)."""
-        return self.query_one("#leads-search", Input)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape clears a search only when there is one (else it does what it does elsewhere)."""
         if action == "clear_search":
@@ -167,11 +155,7 @@ class LeadsScreen(AppScreen, LeadTriage):
         old = self.rows
         self.rows = self._new_rows()
         self.rows.search = old.search
-        self.error = self.partial_error = ""
-        self.more, self.fetched, self._budget = True, 0, self.auto_load_rows
-        self._generation += 1
-        stale, self._pages = self._pages, None
-        self.fetching = True
+        stale = self.reset_paging()
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
         self._show()
@@ -191,60 +175,25 @@ class LeadsScreen(AppScreen, LeadTriage):
     @work(exclusive=True, group="leads-pages", exit_on_error=False)
     async def load_pages(self, stale: AsyncIterator[Page[Lead]] | None = None) -> None:
         """Fetch pages until :attr:`auto_load_rows` (or the raised budget) or the end."""
-        generation, rows = self._generation, self.rows
-        with suppress(AttributeError, RuntimeError):
-            await stale.aclose()  # type: ignore[union-attr]
-        if self._pages is None:
-            self._pages = self.session.client.iter_lead_pages(
-                limit=self.page_size, **self.lead_query.client_filters()
-            )
-        pages = self._pages
-        self.fetching = True
-        try:
-            while self.more and self.fetched < self._budget:
-                self.app.post_message(Activity(f"Loading leads… {self.fetched:,} so far"))
-                try:
-                    page = await anext(pages)
-                except StopAsyncIteration:
-                    self.more = False
-                    break
-                if generation != self._generation:
-                    return
-                self.fetched += len(page.items)
-                self.more = page.next is not None
-                rows.add(self._expected(lead) for lead in page.items)
-                self._arrived(page.items, final=not self.more)
-        except PipedriveError as error:
-            if generation != self._generation:
-                return
-            self._pages = None
-            if self.fetched:
-                self.partial_error = str(error)
-            else:
-                self.error = str(error)
-        finally:
-            if generation == self._generation:
-                self.fetching = False
-        self._rebuild()
-        self._show()
-        self.app.post_message(Activity("", refreshed=not self.error))
+        rows = self.rows
+
+        def start() -> AsyncIterator[Page[Lead]]:
+            filters = self.lead_query.client_filters()
+            return self.session.client.iter_lead_pages(limit=self.page_size, **filters)
+
+        def arrived(leads: list[Lead]) -> None:
+            rows.add(self._expected(lead) for lead in leads)
+            self._rebuild()
+            self._want_names(leads)
+            self._show()
+
+        if await self.walk_pages(stale, start, arrived, "Loading leads…"):
+            self._rebuild()
+            self._show()
 
     def _expected(self, lead: Lead) -> Lead:
         """A fetched lead with the edits still on their way applied (optimistic)."""
         return self.session.lead_edits.expected(lead)
-
-    def _arrived(self, leads: list[Lead], *, final: bool) -> None:
-        self._rebuild()
-        self._want_names(leads)
-        self.fetching = not final
-        self._show()
-
-    def _more_wanted(self, rows: float) -> None:
-        if not self.more or self.error or self.partial_error:
-            return
-        self._budget = max(self._budget, self.fetched + rows)
-        if not self.fetching:
-            self.load_pages()
 
     def _want_names(self, leads: list[Lead]) -> None:
         book = self.session.names
@@ -401,9 +350,7 @@ class LeadsScreen(AppScreen, LeadTriage):
 
     @on(LeadTable.Highlighted)
     def _highlighted(self) -> None:
-        row = self.table.cursor_row
-        if row > 0 and row >= len(self.rows.view) - 1 - self.NEAR_END:
-            self._more_wanted(1_000)
+        self.near_end(self.table.cursor_row, len(self.rows.view), 1_000)
 
     # --- toolbar actions --------------------------------------------------------------------
 
@@ -411,13 +358,6 @@ class LeadsScreen(AppScreen, LeadTriage):
         """Fetch the leads again (rows changed here stop being marked)."""
         self._gone.clear()
         self.reload()
-
-    def action_load_all(self) -> None:
-        """Load every remaining page in the background."""
-        if not self.more:
-            self.notify("Every lead is loaded.")
-            return
-        self._more_wanted(float("inf"))
 
     def action_toggle_view(self) -> None:
         """Switch between the inbox and the archived leads."""
@@ -487,17 +427,9 @@ class LeadsScreen(AppScreen, LeadTriage):
 
     # --- search -----------------------------------------------------------------------------
 
-    def action_search(self) -> None:
-        """Show the search box (it narrows the loaded rows as you type)."""
-        box = self.search_box
-        box.display = True
-        box.focus()
-
     def action_clear_search(self) -> None:
         """Clear and hide the search box, and leave Pipedrive's search results."""
-        box = self.search_box
-        box.value = ""
-        box.display = False
+        self.hide_search()
         self.rows.hits = None
         self.rows.search = ""
         self._rebuild()

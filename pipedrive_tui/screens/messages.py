@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from pipedrive_tui.api.models import Deal, Lead
+    from pipedrive_tui.api.models import Deal, Lead, MailThread
 
-__all__ = ["Activity", "DealSaved", "LeadGone", "LeadSaved"]
+__all__ = ["Activity", "DealSaved", "LeadGone", "LeadSaved", "ThreadSaved"]
 
 
 class Activity(Message):
@@ -50,3 +50,14 @@ class LeadGone(Message, bubble=False):
         super().__init__()
         self.lead_id = lead_id
         self.deal_id = deal_id
+
+
+class ThreadSaved(Message, bubble=False):
+    """A mail thread changed (read, archived, linked): the folder and the thread view redraw it.
+
+    Like :class:`DealSaved`, the app forwards it to every screen and it does not bubble.
+    """
+
+    def __init__(self, thread: MailThread) -> None:
+        super().__init__()
+        self.thread = thread

@@ -20,12 +20,14 @@ from pipedrive_tui.demo import field_schemas
 from pipedrive_tui.demo.faults import FaultPlan
 from pipedrive_tui.demo.generator import DemoAccount, generate
 from pipedrive_tui.fields import html_to_text
+from pipedrive_tui.fields.mail_body import render_body
 from pipedrive_tui.screens.deal_detail import DealDetailScreen
 from pipedrive_tui.screens.mail_thread import MailThreadScreen
 from pipedrive_tui.screens.messages import DealSaved
 from pipedrive_tui.screens.overview import OverviewScreen
 from pipedrive_tui.widgets.deal_summary import DealSummary
 from pipedrive_tui.widgets.field_list import FieldList
+from pipedrive_tui.widgets.mail_message import MailMessageView
 from pipedrive_tui.widgets.stage_strip import StageStrip
 from pipedrive_tui.widgets.timeline import Timeline
 from tests.ui import demo_app
@@ -451,13 +453,20 @@ async def test_opening_a_mail_thread_shows_bodies_as_text() -> None:
             (m for m in ACCOUNT.mail_messages if m["mail_thread_id"] == thread_id),
             key=lambda m: m["message_time"],
         )
-        entries = app.screen.query_one(Timeline).entries
-        assert len(entries) == len(raw)
-        html = [(m, e) for m, e in zip(raw, entries, strict=True) if "<p>" in m["body"]]
+        views = list(app.screen.query(MailMessageView))
+        assert len(views) == len(raw)
+        html = []
+        first_link = 1  # links are numbered across the thread
+        for message, view in zip(raw, views, strict=True):
+            body = render_body(message["body"], first_link=first_link)
+            first_link += len(body.links)
+            if "<p>" in message["body"]:
+                html.append((message, view))
+                assert view.facts.body == body.text
         assert html
-        for message, entry in html:
-            assert entry.body == html_to_text(message["body"])
-            assert "<p>" not in entry.body and "</" not in entry.body
+        for _, view in html:
+            assert view.facts.body and "<p>" not in view.facts.body
+            assert "</" not in view.facts.body
         bodies = [r for r in demo.requests if "/mailbox/mailMessages/" in r.path]
         assert len(bodies) == len(raw)
         assert all(r.params.get("include_body") == "1" for r in bodies)

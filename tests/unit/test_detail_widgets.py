@@ -20,7 +20,7 @@ from pipedrive_tui.api.models import (
     Stage,
 )
 from pipedrive_tui.fields import FieldCatalog, FieldContext, RenderedField
-from pipedrive_tui.screens.mail_thread import group_threads, message_entry
+from pipedrive_tui.screens.mail_thread import group_threads, render_thread
 from pipedrive_tui.widgets.deal_summary import (
     ContactCard,
     DealFacts,
@@ -422,9 +422,35 @@ def test_group_threads_newest_first_with_first_subject() -> None:
     assert threads[0].last_time == datetime(2026, 1, 3, tzinfo=UTC)
 
 
-def test_message_entry_renders_the_body() -> None:
-    entry = message_entry(_message(1, 10, "Hi", "2026-01-01T00:00:00Z", "<p>Hello<br>World</p>"))
-    assert entry.title == "From Ann" and entry.detail == "To Bob"
-    assert entry.body == "Hello\nWorld"
-    empty = message_entry(_message(2, 10, "Hi", "2026-01-01T00:00:00Z"))
-    assert empty.body == "(no text)"
+def test_render_thread_numbers_links_across_messages_and_lists_attachments() -> None:
+    first = _message(
+        1,
+        10,
+        "Hi",
+        "2026-01-01T00:00:00Z",
+        '<p>Hello<br>World, see <a href="https://a.example/x">this</a></p>',
+    )
+    second = _message(
+        2,
+        10,
+        "Re: Hi",
+        "2026-01-02T00:00:00Z",
+        "Thanks, https://b.example/y too\n\nOn Monday, Ann wrote:\n> Hello\n> World",
+    )
+    second = second.model_copy(update={"cc": first.to})
+    rendered = render_thread([first, second, _message(3, 10, "Empty", "2026-01-03T00:00:00Z")])
+    one, two, three = rendered.messages
+    assert one.sender == "Ann <a@x.org>" and one.to == "Bob <b@x.org>" and not one.cc
+    assert one.when == "2026-01-01 00:00"
+    assert one.body == "Hello\nWorld, see this [1]"
+    assert two.cc == "Bob <b@x.org>"
+    assert "[2]" in two.body and "Ann wrote" in two.quoted and "Ann wrote" not in two.body
+    assert rendered.links == ("https://a.example/x", "https://b.example/y")
+    assert three.body == ""
+    raw = first.model_copy(update={"has_real_attachments_flag": True})
+    assert "has attachments" in render_thread([raw]).messages[0].notes[0]
+    listed = MailMessage.model_validate(
+        {"id": 5, "attachments": [{"file_name": "quote.pdf", "file_size": 95116},
+                                  {"file_name": "logo.png", "inline_flag": True}]}
+    )  # fmt: skip
+    assert render_thread([listed]).messages[0].attachments == ("quote.pdf · 95.1 kB",)
