@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pipedrive_tui.api.ratelimit import RateLimitState
     from pipedrive_tui.config import Settings
     from pipedrive_tui.data.deals import DealQuery
+    from pipedrive_tui.data.leads import LeadQuery
     from pipedrive_tui.data.session import AccountSession
 
 #: Builds the session and settings (in a worker thread); raises ConfigError or ValueError.
@@ -87,6 +88,14 @@ class PipedriveApp(App[None]):
             show=False,
         ),
         Binding(
+            "5",
+            "switch_mode('filters')",
+            "Filters",
+            id="app.mode.filters",
+            tooltip="The saved filters, in words",
+            show=False,
+        ),
+        Binding(
             "0",
             "switch_mode('account')",
             "Account",
@@ -132,8 +141,7 @@ class PipedriveApp(App[None]):
         self._refreshed = ""
         self._unsubscribe: Callable[[], None] | None = None
         self._mode_screens: dict[str, Screen[Any]] = {}
-        self._deal_filters: list[Filter] | None = None
-        for mode in ("pipelines", "deals", "leads", "mail", "account"):
+        for mode in ("pipelines", "deals", "leads", "mail", "filters", "account"):
             self.add_mode(mode, self._mode_factory(mode))
         if settings is not None and settings.keymap:
             self.set_keymap(settings.keymap)
@@ -172,6 +180,10 @@ class PipedriveApp(App[None]):
                 from pipedrive_tui.screens.mail import MailScreen
 
                 screen = MailScreen(self.session)
+            elif mode == "filters":
+                from pipedrive_tui.screens.filters import FiltersScreen
+
+                screen = FiltersScreen(self.session)
             else:
                 from pipedrive_tui.screens.overview import OverviewScreen
 
@@ -299,6 +311,24 @@ class PipedriveApp(App[None]):
         if screen is not None:
             screen.set_query(query)  # type: ignore[attr-defined]
 
+    def show_leads(self, query: LeadQuery) -> None:
+        """Switch to the leads list showing ``query`` (a saved leads filter…)."""
+        self.switch_mode("leads")
+        screen = self._mode_screens.get("leads")
+        if screen is not None:
+            screen.set_query(query)  # type: ignore[attr-defined]
+
+    def apply_filter(self, filter_id: int, filter_type: str) -> None:
+        """Show the deals or the leads a saved filter selects."""
+        if filter_type == "leads":
+            from pipedrive_tui.data.leads import LeadQuery
+
+            self.show_leads(LeadQuery(filter_id=filter_id))
+        else:
+            from pipedrive_tui.data.deals import DealQuery
+
+            self.show_deals(DealQuery(filter_id=filter_id, status="all"))
+
     def show_pipeline(self, pipeline_id: int) -> None:
         """Switch to the board of one pipeline."""
         self.switch_mode("pipelines")
@@ -307,10 +337,9 @@ class PipedriveApp(App[None]):
             screen.select_pipeline(pipeline_id)  # type: ignore[attr-defined]
 
     async def deal_filters(self) -> list[Filter]:
-        """The saved deals filters, fetched once a session (for the palette)."""
-        if self._deal_filters is None:
-            self._deal_filters = await self.session.client.list_filters("deals")
-        return self._deal_filters
+        """The saved deals filters, fetched once a session (for the palette and the lists)."""
+        await self.session.filters.load()
+        return self.session.filters.of_type("deals")
 
     def _screens(self) -> list[Screen[Any]]:
         """The mode screens and the stack, each once."""

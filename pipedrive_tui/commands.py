@@ -51,6 +51,11 @@ class ScreensProvider(_AppProvider):
             ),
             ("Go to: Mail", "Folders, threads and messages (4)", partial(app.switch_mode, "mail")),
             (
+                "Go to: Saved filters",
+                "Filters in words, applied, built (5)",
+                partial(app.switch_mode, "filters"),
+            ),
+            (
                 "Go to: Account overview",
                 "Pipelines, stages and lookups (0)",
                 partial(app.switch_mode, "account"),
@@ -87,22 +92,24 @@ class PipelineProvider(_AppProvider):
 
 
 class FilterProvider(_AppProvider):
-    """Apply a saved deals filter to the deals list."""
+    """Apply a saved deals or leads filter: the deals list or the leads list shows its records."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        app = self.pd_app
         try:
-            filters = await self.pd_app.deal_filters()
+            filters = await app.session.filters.load()
         except PipedriveError:
             return
         for saved in filters:
-            name = f"Filter: {clean_line(saved.name)}"
+            if saved.type not in ("deals", "leads"):
+                continue
+            kind = "deals" if saved.type == "deals" else "leads"
+            name = f"Apply filter: {clean_line(saved.name)} ({kind})"
             score = matcher.match(name)
             if score > 0:
-                command = partial(
-                    self.pd_app.show_deals, DealQuery(filter_id=saved.id, status="all")
-                )
-                yield Hit(score, matcher.highlight(name), command, help="Show its deals")
+                command = partial(app.apply_filter, saved.id, saved.type)
+                yield Hit(score, matcher.highlight(name), command, help=f"Show its {kind}")
 
 
 class DealSearchProvider(_AppProvider):

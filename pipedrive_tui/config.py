@@ -49,7 +49,7 @@ class Settings(BaseModel):
     demo_size: int = Field(default=1000, ge=0, le=1_000_000)
     read_only: bool = False
     theme: str = "textual-dark"
-    start_mode: Literal["pipelines", "deals", "leads", "mail", "account"] = "pipelines"
+    start_mode: Literal["pipelines", "deals", "leads", "mail", "filters", "account"] = "pipelines"
     timeout: float = 30.0
     burst_limit: int = Field(default=16, ge=1, le=480)
     keymap: dict[str, str] = Field(default_factory=dict)

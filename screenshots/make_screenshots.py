@@ -54,6 +54,9 @@ VIEWS: dict[str, tuple[tuple[int, int], str, Steps]] = {
     "mail": ((120, 36), "mail", lambda p: keys(p, "down")),
     "mail-80x24": ((80, 24), "mail", settle),
     "mail-thread": ((120, 36), "mail", lambda p: keys(p, "down", "down", "down", "down", "enter")),
+    "filters": ((120, 36), "filters", lambda p: keys(p, "down")),
+    "filters-80x24": ((80, 24), "filters", settle),
+    "filter-builder": ((120, 36), "filters", lambda p: keys(p, "down", "e")),
     "account-overview": ((120, 36), "account", settle),
     "help": ((120, 36), "pipelines", lambda p: keys(p, "question_mark")),
 }

@@ -358,9 +358,14 @@ class PipedriveClient:
         return cast(m.Organization, await self.get_one("get_organization", path={"id": org_id}))
 
     async def list_fields(self, kind: str) -> list[m.FieldDefinition]:
-        """Field definitions of ``deal``, ``person``, ``organization`` (v2) or ``lead`` (v1)."""
+        """Field definitions of ``deal``, ``person``, ``organization`` (v2) or ``lead`` (v1).
+
+        ``deal_v1`` is v1 ``/dealFields``: the same fields with the numeric ids that saved
+        filters use.
+        """
         name = {
             "deal": "list_deal_fields",
+            "deal_v1": "list_deal_fields_v1",
             "person": "list_person_fields",
             "organization": "list_organization_fields",
             "lead": "list_lead_fields",

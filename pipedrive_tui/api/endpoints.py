@@ -111,6 +111,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     # v1: leads, labels, sources, lead fields
     _v1_list("list_lead_fields", "/leadFields", "getLeadFields", m.FieldDefinition),
+    # v1 deal fields: the numeric ids saved filters name fields by (v2 has none)
+    _v1_list("list_deal_fields_v1", "/dealFields", "getDealFields", m.FieldDefinition),
     _v1_list("list_leads", "/leads", "getLeads", m.Lead),
     _v1_list("list_archived_leads", "/leads/archived", "getArchivedLeads", m.Lead),
     Endpoint("get_lead", "GET", "v1", "/leads/{id}", "getLead", m.Lead),

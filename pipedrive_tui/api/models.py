@@ -193,6 +193,8 @@ class FieldDefinition(PipedriveModel):
     subfields: list[FieldSubfield] = Field(default_factory=list)
     description: str | None = None
     order_nr: int | None = None
+    #: v1 lead fields say whether a filter may use them; v2 deal fields do not (``None``: allowed).
+    filtering_allowed: bool | None = None
 
     @field_validator("options", "subfields", mode="before")
     @classmethod

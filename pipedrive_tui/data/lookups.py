@@ -52,6 +52,9 @@ KINDS: dict[str, LookupKind[Any]] = {
             lambda c: c.list_fields("organization"),
         ),
         LookupKind("lead_fields", m.FieldDefinition, 24 * HOUR, lambda c: c.list_fields("lead")),
+        LookupKind(
+            "deal_v1_fields", m.FieldDefinition, 24 * HOUR, lambda c: c.list_fields("deal_v1")
+        ),
         LookupKind("lead_labels", m.LeadLabel, 1 * HOUR, lambda c: c.list_lead_labels()),
         LookupKind("lead_sources", m.LeadSource, 24 * HOUR, lambda c: c.list_lead_sources()),
         LookupKind("users", m.User, 1 * HOUR, lambda c: c.list_users()),

@@ -7,6 +7,7 @@ from typing import Any
 
 from pipedrive_tui.api.client import PipedriveClient
 from pipedrive_tui.api.models import User
+from pipedrive_tui.data.filters import FilterBook
 from pipedrive_tui.data.lead_edits import LeadEdits
 from pipedrive_tui.data.lookups import Lookups
 from pipedrive_tui.data.mail_index import MailIndex
@@ -24,6 +25,7 @@ class AccountSession:
     ``drafts`` keeps what a user typed for a write that failed (a lost reason), for the retry.
     ``mail`` finds the mail threads linked to a lead or a deal (it walks nothing until asked).
     ``lead_edits`` sends the writes to each lead in order, from its last confirmed version.
+    ``filters`` holds the saved filters and the words that describe them.
     """
 
     client: PipedriveClient
@@ -35,11 +37,13 @@ class AccountSession:
     names: NameBook = field(init=False)
     mail: MailIndex = field(init=False)
     lead_edits: LeadEdits = field(init=False)
+    filters: FilterBook = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = NameBook(self.client)
         self.mail = MailIndex(self.client)
         self.lead_edits = LeadEdits(self.client)
+        self.filters = FilterBook(self)
 
     @property
     def read_only(self) -> bool:

@@ -294,7 +294,12 @@ def organization_fields(rng: random.Random) -> list[Record]:
 
 
 #: v2-only field types and the v1 type that stands for them in ``/leadFields``.
-_V1_TYPES: dict[str, str] = {"int": "double", "boolean": "enum"}
+_V1_TYPES: dict[str, str] = {
+    "int": "double",
+    "boolean": "enum",
+    "stage": "double",
+    "status": "enum",
+}
 _YES_NO = ({"id": 1, "label": "Yes"}, {"id": 0, "label": "No"})
 
 #: The lead system fields: ``(id, key, name, field_type)``.
@@ -407,4 +412,37 @@ def lead_fields(clock: Clock, deal_field_list: list[Record], labels: list[Record
                 {"id": DELETED_PRIORITY_OPTION[0], "label": DELETED_PRIORITY_OPTION[1]}
             ]
         out.append(item)
+    return out
+
+
+def v1_deal_fields(clock: Clock, deal_field_list: list[Record]) -> list[Record]:
+    """The v1 ``/dealFields`` items: every deal field with its numeric ``id``.
+
+    v2 ``/dealFields`` has no numeric id, yet saved filters name their fields by it
+    (``field_id``): a filter editor reads the ids here. Types follow the v1 spec's enum, which
+    lacks some of v2's: ``int`` and ``stage`` are ``double``, ``boolean`` an ``enum`` with
+    options 1 "Yes" and 0 "No", ``status`` an ``enum`` of the four statuses.
+    """
+    out = []
+    for order, field in enumerate(deal_field_list, 1):
+        v2_type: str = field["field_type"]
+        options = None
+        if field.get("options") is not None:
+            options = [{"id": o["id"], "label": o["label"]} for o in field["options"]]
+        elif v2_type == "boolean":
+            options = [dict(option) for option in _YES_NO]
+        elif v2_type == "status":
+            options = [{"id": s, "label": s.title()} for s in ("open", "won", "lost", "deleted")]
+        out.append(
+            _v1_field(
+                field["id"],
+                field["field_code"],
+                field["field_name"],
+                _V1_TYPES.get(v2_type, v2_type),
+                order,
+                clock,
+                custom=bool(field["is_custom_field"]),
+                options=options,
+            )
+        )
     return out

@@ -72,6 +72,8 @@ class DemoAccount:
     person_fields: list[dict[str, Any]] = field(repr=False)
     organization_fields: list[dict[str, Any]] = field(repr=False)
     lead_fields: list[dict[str, Any]] = field(repr=False)
+    #: v1 ``/dealFields`` (with the numeric ids saved filters use).
+    deal_fields_v1: list[dict[str, Any]] = field(repr=False)
     deals: list[dict[str, Any]] = field(repr=False)
     persons: list[dict[str, Any]] = field(repr=False)
     organizations: list[dict[str, Any]] = field(repr=False)
@@ -116,6 +118,7 @@ def _generate(seed: int, size: int) -> DemoAccount:
     organization_fields = field_schemas.organization_fields(rng)
     lead_labels = catalog.lead_labels(clock, rng)
     lead_fields = field_schemas.lead_fields(clock, deal_fields, lead_labels)
+    deal_fields_v1 = field_schemas.v1_deal_fields(clock, deal_fields)
     scale = math.sqrt(size / 1000)
     n_orgs = max(8, round(ORGS_AT_1000 * scale))
     n_persons = max(20, round(PERSONS_AT_1000 * scale))
@@ -141,6 +144,7 @@ def _generate(seed: int, size: int) -> DemoAccount:
         person_fields=person_fields,
         organization_fields=organization_fields,
         lead_fields=lead_fields,
+        deal_fields_v1=deal_fields_v1,
         deals=deals,
         persons=persons,
         organizations=orgs,

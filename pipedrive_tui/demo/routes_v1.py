@@ -133,6 +133,11 @@ def list_lead_fields(store: DemoStore, request: Request) -> dict[str, Any]:
     return offset_list(store.field_sets["lead"], request, flat=True)
 
 
+def list_deal_fields_v1(store: DemoStore, request: Request) -> dict[str, Any]:
+    """``GET /v1/dealFields`` (the v1 shape, with numeric ids)."""
+    return offset_list(store.account.deal_fields_v1, request, flat=True)
+
+
 def list_lead_sources(store: DemoStore, request: Request) -> dict[str, Any]:
     """``GET /leadSources``."""
     return {"success": True, "data": [public(s) for s in store.account.lead_sources]}
@@ -350,6 +355,7 @@ ROUTES: dict[str, Handler] = {
     "list_archived_leads": _leads(True),
     "get_lead": get_lead,
     "list_lead_fields": list_lead_fields,
+    "list_deal_fields_v1": list_deal_fields_v1,
     "list_lead_sources": list_lead_sources,
     "list_lead_labels": list_lead_labels,
     "add_lead_label": add_lead_label,

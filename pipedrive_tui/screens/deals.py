@@ -61,6 +61,8 @@ class DealsScreen(AppScreen, DealListActions, DealTriage):
                 id="deals.status_previous", tooltip="Previous status tab"),
         Binding("f", "pick_filter", "Filter", id="deals.filter",
                 tooltip="Show the deals of a saved filter"),
+        Binding("F", "clear_filter", "Clear filter", id="deals.clear_filter", show=False,
+                tooltip="Show the list without its saved filter"),
         Binding("slash", "search", "Search", key_display="/", id="deals.search",
                 tooltip="Narrow the loaded rows by title, organization or person"),
         Binding("escape", "clear_search", "Clear search", show=False, id="deals.clear_search",

@@ -141,6 +141,13 @@ class DealListActions:
 
     # --- saved filter -----------------------------------------------------------------------
 
+    def action_clear_filter(self) -> None:
+        """Drop the saved filter (back to the open deals)."""
+        if self.deal_query.filter_id is None:
+            self._screen().notify("No saved filter is applied.")
+            return
+        self.set_query(replace(self.deal_query, filter_id=None, status="open"))
+
     def action_pick_filter(self) -> None:
         """Choose a saved deals filter (or none)."""
         self.pick_filter()

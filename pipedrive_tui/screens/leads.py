@@ -69,6 +69,8 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
                 id="leads.view", tooltip="Switch between the inbox and the archived leads"),
         Binding("f", "pick_filter", "Filter", id="leads.filter",
                 tooltip="Show the leads of a saved leads filter"),
+        Binding("F", "clear_filter", "Clear filter", id="leads.clear_filter", show=False,
+                tooltip="Show the leads without the saved filter"),
         Binding("b", "pick_label_filter", "By label", id="leads.by_label", show=False,
                 tooltip="Show only the leads with one label"),
         Binding("u", "pick_owner_filter", "By owner", id="leads.by_owner", show=False,
@@ -104,7 +106,6 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         self.init_paging()
         self.searching_server = False
         self._filters: dict[int, str] = {}
-        self._filter_list: list[Filter] | None = None
         #: Leads converted into deals from here: dimmed, and no longer triaged or opened.
         self._gone: set[str] = set()
 
@@ -255,10 +256,10 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         self._show()
 
     async def _load_filters(self) -> list[Filter]:
-        if self._filter_list is None:
-            self._filter_list = await self.session.client.list_filters("leads")
-            self._filters.update((f.id, f.name) for f in self._filter_list)
-        return self._filter_list
+        await self.session.filters.load()
+        found = self.session.filters.of_type("leads")
+        self._filters.update((f.id, f.name) for f in found)
+        return found
 
     # --- drawing ----------------------------------------------------------------------------
 
@@ -383,6 +384,13 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
                 self.set_query(replace(self.lead_query, **{field: choice.key}))
 
         self.app.push_screen(ChoicePicker(title, choices, current), chosen)
+
+    def action_clear_filter(self) -> None:
+        """Drop the saved filter (the label, owner and source stay)."""
+        if self.lead_query.filter_id is None:
+            self.notify("No saved filter is applied.")
+            return
+        self.set_query(replace(self.lead_query, filter_id=None))
 
     def action_pick_filter(self) -> None:
         """Choose a saved leads filter (or none)."""

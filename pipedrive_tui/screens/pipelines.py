@@ -62,6 +62,8 @@ class PipelinesScreen(AppScreen, DealTriage):
                 tooltip="Show one owner's deals, or everyone's"),
         Binding("f", "pick_filter", "Filter", id="pipelines.filter",
                 tooltip="Narrow the board with a saved deals filter"),
+        Binding("F", "clear_filter", "Clear filter", id="pipelines.clear_filter", show=False,
+                tooltip="Show the board without its saved filter"),
         Binding("s", "cycle_status", "Status", id="pipelines.status",
                 tooltip="Show open, won, lost or all deals (in turn)"),
         Binding("r", "refresh", "Refresh", id="pipelines.refresh",
@@ -114,6 +116,13 @@ class PipelinesScreen(AppScreen, DealTriage):
         self.pipeline_id = pipeline_id
         if self.is_mounted:
             self.load_board()
+
+    def action_clear_filter(self) -> None:
+        """Drop the saved filter (one key, wherever a filter is applied)."""
+        if self.filter_id is None:
+            self.notify("No saved filter is applied.")
+            return
+        self.set_filter(None)
 
     def set_filter(self, filter_id: int | None) -> None:
         """Narrow the board with a saved deals filter (``None``: no filter)."""

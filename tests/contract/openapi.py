@@ -96,6 +96,7 @@ def _no_paging_in_example(path: str) -> str:
 #: table's paging) actually break is listed; ``test_spec_examples`` checks each entry is needed.
 KNOWN_ERRATA: dict[tuple[str, str], str] = {
     ("getLeadFields", "$.additional_data.*"): _flat_paging("/leadFields"),
+    ("getDealFields", "$.additional_data.*"): _flat_paging("/dealFields"),
     ("getDealUpdates", "$.additional_data.*"): _flat_paging("/deals/{id}/flow"),
     ("getDealParticipants", "$.additional_data.*"): _flat_paging("/deals/{id}/participants"),
     ("getDealMailMessages", "$.additional_data.*"): _flat_paging("/deals/{id}/mailMessages"),

@@ -539,6 +539,12 @@ def _(c: Contract) -> None:
     assert c.data("list_lead_fields")
 
 
+@case("list_deal_fields_v1", "every field, with numeric ids")
+def _(c: Contract) -> None:
+    fields = c.data("list_deal_fields_v1")
+    assert fields and all(isinstance(f["id"], int) for f in fields)
+
+
 @case("list_leads", "first page, sorted")
 def _(c: Contract) -> None:
     assert c.data("list_leads", params={"sort": "update_time DESC", "limit": 100})

@@ -193,6 +193,7 @@ PAGING: dict[str, Paging] = {
     "search_organizations": Paging(None, params={"term": "an"}),
     "search_items": Paging(None, params={"term": "labs"}),
     "list_lead_fields": Paging(lambda a: len(a.lead_fields)),
+    "list_deal_fields_v1": Paging(lambda a: len(a.deal_fields_v1)),
     "list_leads": Paging(lambda a: sum(1 for x in a.leads if not x["is_archived"])),
     "list_archived_leads": Paging(lambda a: sum(1 for x in a.leads if x["is_archived"])),
     "list_mail_threads": Paging(lambda a: _threads(a, "inbox"), params={"folder": "inbox"}),

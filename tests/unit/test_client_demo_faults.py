@@ -374,6 +374,7 @@ def expected_lookups(account: DemoAccount) -> dict[str, list[Any]]:
         "person_fields": [f["field_code"] for f in account.person_fields],
         "organization_fields": [f["field_code"] for f in account.organization_fields],
         "lead_fields": [f["key"] for f in account.lead_fields],
+        "deal_v1_fields": [f["key"] for f in account.deal_fields_v1],
         "lead_labels": [x["id"] for x in account.lead_labels],
         "lead_sources": [x["name"] for x in account.lead_sources],
         "users": [u["id"] for u in account.users],
