@@ -30,7 +30,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipedrive_tui.app import PipedriveApp
-from pipedrive_tui.demo.generator import generate
 from pipedrive_tui.demo.handler import DemoPipedrive
 from pipedrive_tui.fields.mail_body import render_body
 from pipedrive_tui.screens.filters import FiltersScreen
