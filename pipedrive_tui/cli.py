@@ -1,7 +1,9 @@
 """The ``pipedrive-tui`` command: parse arguments, load settings, build the client, run the app.
 
 With no token configured (or with ``--demo``) the app opens the embedded demo account.
-``pipedrive-tui demo-server --port N`` serves that account over loopback HTTP instead.
+``pipedrive-tui demo-server --port N`` serves that account over loopback HTTP instead;
+``pipedrive-tui doctor`` checks the settings and the account, ``pipedrive-tui config path`` says
+where the config, cache and state live.
 Heavy modules (Textual, the demo generator) are imported only when they are needed.
 """
 
@@ -27,7 +29,8 @@ DEMO_TOKEN = "demo"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: the app's options, and the ``demo-server`` subcommand."""
+    """The command line: the app's options, and the ``demo-server``, ``doctor`` and ``config``
+    subcommands."""
     parser = argparse.ArgumentParser(
         prog="pipedrive-tui",
         description="A fast, keyboard-driven terminal client for the Pipedrive CRM. With no "
@@ -64,7 +67,42 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--seed", type=int, default=7, help="which demo account (seed)")
     server.add_argument("--size", type=int, default=1000, help="number of deals")
     server.add_argument("--token", default=DEMO_TOKEN, help="the token clients must send")
+    doctor = sub.add_parser(
+        "doctor",
+        help="check the settings and the connection to the account",
+        description="Check the settings, the connection, both API versions, the rate limits "
+        "and the cache of the account the app would open (two cheap calls, 7 tokens). "
+        "Exit status 0: all is well; 1: the account cannot be reached or refuses the token; "
+        "2: the settings are wrong. The token is never shown.",
+    )
+    _add_connection_options(doctor)
+    config = sub.add_parser("config", help="where the config file, cache and state live")
+    config_sub = config.add_subparsers(dest="config_command", metavar="{path}", required=True)
+    config_sub.add_parser("path", help="print where the config, cache, state and logs live")
     return parser
+
+
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """The app's account options, also accepted after a subcommand (``doctor --demo``).
+
+    ``SUPPRESS`` keeps an option the subcommand was not given from overwriting the same option
+    given before it (``pipedrive-tui --demo doctor``).
+    """
+    unset = argparse.SUPPRESS
+    parser.add_argument("--demo", action="store_true", default=unset, help="the demo account")
+    parser.add_argument(
+        "--demo-seed", type=int, metavar="N", default=unset, help="which demo account (seed)"
+    )
+    parser.add_argument(
+        "--demo-size", type=int, metavar="N", default=unset, help="number of deals in the demo"
+    )
+    parser.add_argument(
+        "--company", dest="company_domain", metavar="DOMAIN", default=unset,
+        help="company domain: acme for https://acme.pipedrive.com",
+    )  # fmt: skip
+    parser.add_argument(
+        "--base-url", metavar="URL", default=unset, help="a proxy or Pipedrive-compatible server"
+    )
 
 
 def build_session(settings: Settings) -> AccountSession:
@@ -167,12 +205,27 @@ def _run_demo_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_doctor(args: argparse.Namespace) -> int:
+    from pipedrive_tui.doctor import doctor
+
+    try:
+        return doctor(_cli_values(args), out=sys.stdout)
+    except KeyboardInterrupt:
+        return 130
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (errors go to stderr, never a traceback)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "demo-server":
         return _run_demo_server(args)
+    if args.command == "config":
+        from pipedrive_tui.doctor import print_paths
+
+        return print_paths(sys.stdout)
+    if args.command == "doctor":
+        return _run_doctor(args)
     from pipedrive_tui.app import PipedriveApp
 
     if _plain_demo_start(args):
