@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static, TabPane
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields import FieldCatalog, FieldContext
+from pipedrive_tui.fields.text import clean_text
 from pipedrive_tui.screens.mail_thread import MailThreadScreen, ThreadSummary, group_threads
 from pipedrive_tui.widgets.safe_text import safe_line
 from pipedrive_tui.widgets.timeline import (
@@ -28,11 +29,12 @@ from pipedrive_tui.widgets.timeline import (
     stamp,
 )
 
-__all__ = ["DealTab", "MailTab", "NotesTab", "ParticipantsTab", "TimelineTab"]
+__all__ = ["DealTab", "MailTab", "NotesTab", "ParticipantsTab", "TimelineTab", "retry_text"]
 
 
-def _retry(error: PipedriveError) -> str:
-    return f"{error}\nPress r to try again."
+def retry_text(error: PipedriveError) -> str:
+    """An error for a tab: its (cleaned) message, then what to press."""
+    return f"{clean_text(str(error))}\nPress r to try again."
 
 
 class DealTab(TabPane):
@@ -99,7 +101,7 @@ class TimelineTab(DealTab):
             result = await self.session.client.list_deal_flow(self.deal_id)
         except PipedriveError as error:
             self.loaded = False
-            timeline.show_message(_retry(error), error=True)
+            timeline.show_message(retry_text(error), error=True)
             return
         names = self.session.names
         context = FlowContext(
@@ -148,7 +150,7 @@ class NotesTab(DealTab):
             result = await self.session.client.list_notes(**{self.key: self.deal_id})
         except PipedriveError as error:
             self.loaded = False
-            notes.show_message(_retry(error), error=True)
+            notes.show_message(retry_text(error), error=True)
             return
         notes.show(note_entries(result.items, users))
 
@@ -181,7 +183,7 @@ class ParticipantsTab(DealTab):
             await names.resolve([p.person_id for p in result.items])
         except PipedriveError as error:
             self.loaded = False
-            message.update(Text(_retry(error)))
+            message.update(Text(retry_text(error)))
             return
         table.clear()
         for item in result.items:
@@ -223,7 +225,7 @@ class MailTab(DealTab):
             result = await self.session.client.list_deal_mail_messages(self.deal_id)
         except PipedriveError as error:
             self.loaded = False
-            message.update(Text(_retry(error)))
+            message.update(Text(retry_text(error)))
             return
         table.clear()
         self.threads = group_threads(result.items)

@@ -60,6 +60,11 @@ def _relative_dates(helpers: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def _safe(choices: list[tuple[str, str]]) -> list[tuple[Text, str]]:
+    """Select options whose labels (Pipedrive's names) are plain text, never markup."""
+    return [(safe_line(label), value) for label, value in choices]
+
+
 def value_choices(
     kind: str, definition: FieldDefinition, vocab: FilterVocabulary
 ) -> list[tuple[str, str]] | None:
@@ -116,7 +121,7 @@ class ConditionScreen(ModalScreen[DraftCondition | None]):
             with Horizontal(classes="condition-row"):
                 yield Label("Field", classes="condition-label")
                 options = sorted(((f.name, str(f.id)) for f in self.fields), key=lambda x: x[0])
-                yield Select(options, prompt="Choose a field", id="condition-field")
+                yield Select(_safe(options), prompt="Choose a field", id="condition-field")
             with Horizontal(classes="condition-row"):
                 yield Label("Operator", classes="condition-label")
                 yield Select([], prompt="Choose an operator", id="condition-operator")
@@ -127,7 +132,9 @@ class ConditionScreen(ModalScreen[DraftCondition | None]):
             with Horizontal(classes="condition-row", id="condition-relative-row"):
                 yield Label("or relative", classes="condition-label")
                 yield Select(
-                    _relative_dates(self.helpers), prompt="A relative date", id="condition-relative"
+                    _safe(_relative_dates(self.helpers)),
+                    prompt="A relative date",
+                    id="condition-relative",
                 )
             yield Static(id="condition-error")
             yield Static("ctrl+s keeps it · Escape cancels", id="condition-hint")
@@ -160,7 +167,7 @@ class ConditionScreen(ModalScreen[DraftCondition | None]):
             self._value_widgets("none")
             return
         ops = operators_for(definition, self.helpers)
-        operator.set_options([(label, op) for op, label in ops])
+        operator.set_options(_safe([(label, op) for op, label in ops]))
         wanted = keep.operator if keep is not None else (ops[0][0] if ops else None)
         if wanted is not None and any(op == wanted for op, _ in ops):
             operator.value = wanted
@@ -203,7 +210,7 @@ class ConditionScreen(ModalScreen[DraftCondition | None]):
         choice.display = choices is not None
         text.display = choices is None
         if choices is not None:
-            choice.set_options(choices)
+            choice.set_options(_safe(choices))
         placeholders = {
             "number": "a number, like 50000", "money": "an amount, like 50000",
             "date": "YYYY-MM-DD (or pick a relative date below)", "time": "HH:MM",

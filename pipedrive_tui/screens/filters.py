@@ -24,7 +24,7 @@ from pipedrive_tui.data.filter_draft import FilterDraft
 from pipedrive_tui.data.filters import FILTER_TYPES, type_title
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields.filter_words import filter_words
-from pipedrive_tui.fields.text import clean_line
+from pipedrive_tui.fields.text import clean_line, clean_text
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.confirm import ConfirmScreen
 from pipedrive_tui.screens.filter_builder import FilterBuilderScreen
@@ -122,7 +122,7 @@ class FiltersScreen(AppScreen):
         message.display = bool(self.error) or (self.loaded and not filters)
         message.set_class(bool(self.error), "-error")
         if self.error:
-            message.update(Text(f"{self.error}\nPress r to try again."))
+            message.update(Text(f"{clean_text(self.error)}\nPress r to try again."))
         elif not filters:
             message.update("No saved filters yet. Press n to build one.")
         options.display = bool(filters) and not self.error
@@ -224,14 +224,15 @@ class FiltersScreen(AppScreen):
             text.append(f"\nEnter shows its {full.type}.", style="dim")
         return text
 
-    @work(group="filter-conditions", exit_on_error=False)
+    @work(exclusive=True, group="filter-conditions", exit_on_error=False)
     async def load_conditions(self, filter_id: int) -> None:
         """Fetch one filter's conditions, then draw them if it is still highlighted."""
         try:
             await self.book.conditions(filter_id)
         except PipedriveError as error:
             if self.selected_id == filter_id:
-                message = Text(f"Could not load the conditions: {error}\nPress r to try again.")
+                said = clean_text(str(error))
+                message = Text(f"Could not load the conditions: {said}\nPress r to try again.")
                 self.query_one("#filter-words", Static).update(message)
             return
         if self.selected_id == filter_id:
@@ -260,9 +261,10 @@ class FiltersScreen(AppScreen):
         if saved is None:
             return
         if saved.type not in ("deals", "leads"):
+            kind = clean_line(type_title(saved.type).lower())
             self.notify(
-                f"This is a {type_title(saved.type).lower()} filter: pipedrive-tui applies "
-                "deals and leads filters."
+                f"This is a {kind} filter: pipedrive-tui applies deals and leads filters.",
+                markup=False,
             )
             return
         applier = getattr(self.app, "apply_filter", None)

@@ -28,8 +28,9 @@ from pipedrive_tui.api.models import Currency, Lead, LeadLabel, MailThread
 from pipedrive_tui.data.lead_edits import LeadEdit
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields import FieldCatalog, FieldContext, format_money, render_fields
+from pipedrive_tui.fields.text import clean_text
 from pipedrive_tui.screens.base import AppScreen
-from pipedrive_tui.screens.deal_tabs import DealTab, NotesTab
+from pipedrive_tui.screens.deal_tabs import DealTab, NotesTab, retry_text
 from pipedrive_tui.screens.detail_base import TabbedDetail, contact_cards
 from pipedrive_tui.screens.lead_triage import LEAD_TRIAGE_BINDINGS, LeadTriage
 from pipedrive_tui.screens.mail_thread import MailThreadScreen
@@ -53,10 +54,6 @@ NOT_FOUND = (
 )
 
 
-def _retry(error: PipedriveError) -> str:
-    return f"{error}\nPress r to try again."
-
-
 class LeadMailTab(DealTab):
     """The mail threads linked to the lead (found in the mailbox); ``enter`` opens one."""
 
@@ -75,9 +72,12 @@ class LeadMailTab(DealTab):
         self.query_one(DataTable).add_columns("Last message", "Subject", "With", "Messages")
 
     def reload(self) -> None:
-        """Load again when next shown, walking the mailbox again."""
+        """Load again when next shown; walk the mailbox again only when this tab is open (``r``
+        elsewhere leaves the shared walk, which expires by itself, alone)."""
         super().reload()
-        self.session.mail.invalidate()
+        tabs = self.screen.query("#detail-tabs")
+        if tabs and getattr(tabs.first(), "active", "") == self.id:
+            self.session.mail.invalidate()
 
     @work(exclusive=True, group="lead-mail", exit_on_error=False)
     async def load(self) -> None:
@@ -89,7 +89,7 @@ class LeadMailTab(DealTab):
             found = await self.session.mail.threads_linked(lead_id=self.lead_id)
         except PipedriveError as error:
             self.loaded = False
-            message.update(Text(_retry(error)))
+            message.update(Text(retry_text(error)))
             return
         table.clear()
         self.threads = {}
@@ -292,7 +292,7 @@ class LeadDetailScreen(AppScreen, TabbedDetail, LeadTriage):
                 )
             message.update(Text(text))
         elif self.error:
-            message.update(Text(f"{self.error}\nPress r to try again."))
+            message.update(Text(f"{clean_text(self.error)}\nPress r to try again."))
         self.refresh_bindings()
         self.query_one("#lead-loading").display = lead is None and not (self.error or self.missing)
         self.query_one("#lead-lead").display = lead is not None

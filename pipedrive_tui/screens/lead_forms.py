@@ -90,6 +90,8 @@ def parse_value_form(form: LeadValueForm, currencies: set[str], today: date) -> 
             raise ValueError("Value: type a number, like 12500 or 12500.50")
         if number < 0:
             raise ValueError("Value: a lead's value cannot be negative")
+        if number > 10**15:
+            raise ValueError("Value: that number is too large for Pipedrive")
         amount = float(number)
     currency = form.currency.strip().upper()
     if amount is not None:

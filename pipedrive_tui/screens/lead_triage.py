@@ -26,6 +26,7 @@ from pipedrive_tui.data.lead_convert import convert_lead_to_deal
 from pipedrive_tui.data.lead_edits import LeadEdit
 from pipedrive_tui.data.leads import toggled_labels
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.lead_forms import LeadValueForm, LeadValueScreen, ParsedValue
 from pipedrive_tui.screens.lead_labels import LabelPicker, LeadLabelsScreen
 from pipedrive_tui.screens.messages import LeadGone, LeadSaved
@@ -45,7 +46,7 @@ LEAD_TRIAGE_BINDINGS = [
             tooltip="Give the lead to another user"),
     Binding("V", "edit_value", "Value", id="lead.value", show=False,
             tooltip="Edit the value, currency and expected close date"),
-    Binding("C", "convert", "Convert", id="lead.convert",
+    Binding("C", "convert", "Convert", id="lead.convert", show=False,
             tooltip="Convert the lead into a deal, then open the deal"),
     Binding("L", "manage_labels", "Labels", id="lead.labels", show=False,
             tooltip="Create, rename, recolour and delete lead labels"),
@@ -98,14 +99,18 @@ class LeadTriage:
         """Pick a label: it is added when the lead lacks it, removed when it has it."""
         lead = self._lead_for_write()
         if lead is not None:
-            self._ui().run_worker(self._pick_label(lead), group="lead-label-picker", exclusive=True)
+            self._ui().run_worker(
+                self._pick_label(lead), group="lead-label-picker", exclusive=True,
+                exit_on_error=False,
+            )  # fmt: skip
 
     async def _pick_label(self, lead: Lead) -> None:
         ui = self._ui()
         try:
             labels = await self.session.lookups.lead_labels()
         except PipedriveError as error:
-            ui.notify(f"Could not load the labels. {error}", severity="error", markup=False)
+            ui.notify(f"Could not load the labels. {clean_line(str(error))}", severity="error",
+                      markup=False)  # fmt: skip
             return
 
         def chosen(label_id: str | None) -> None:
@@ -124,7 +129,7 @@ class LeadTriage:
             verb = "Added" if adding else "Removed"
             self.write_lead(
                 current,
-                LeadEdit(change, what=f"{verb} label {name}"),
+                LeadEdit(change, what=f"{verb} label {clean_line(name)}"),
                 failed=f"Could not {'add' if adding else 'remove'} the label {name}",
             )
 
@@ -176,7 +181,9 @@ class LeadTriage:
         """Give the lead to another user (a picker of the account's active users)."""
         lead = self._lead_for_write()
         if lead is not None:
-            self._ui().run_worker(self._pick_owner(lead), group="lead-owner", exclusive=True)
+            self._ui().run_worker(
+                self._pick_owner(lead), group="lead-owner", exclusive=True, exit_on_error=False
+            )
 
     async def _pick_owner(self, lead: Lead) -> None:
         ui = self._ui()
@@ -191,12 +198,16 @@ class LeadTriage:
 
         def chosen(choice: Choice | None) -> None:
             current = self.triage_lead()
-            if choice is None or current is None or choice.key == current.owner_id:
+            if choice is None or current is None or current.id != lead.id:
+                return  # cancelled, or the cursor moved to another lead meanwhile
+            if choice.key == current.owner_id:
                 return
             owner_id = int(choice.key)
             self.write_lead(
                 current,
-                LeadEdit(lambda _v: {"owner_id": owner_id}, what=f"Given to {choice.label}"),
+                LeadEdit(
+                    lambda _v: {"owner_id": owner_id}, what=f"Given to {clean_line(choice.label)}"
+                ),
                 failed="Could not change the owner",
             )
 
@@ -208,7 +219,9 @@ class LeadTriage:
         """Edit the value, currency and expected close date in a small form."""
         lead = self._lead_for_write()
         if lead is not None:
-            self._ui().run_worker(self._edit_value(lead), group="lead-value", exclusive=True)
+            self._ui().run_worker(
+                self._edit_value(lead), group="lead-value", exclusive=True, exit_on_error=False
+            )
 
     async def _edit_value(self, lead: Lead) -> None:
         ui = self._ui()
@@ -232,8 +245,8 @@ class LeadTriage:
 
         def done(result: tuple[LeadValueForm, ParsedValue] | None) -> None:
             current = self.triage_lead()
-            if result is None or current is None:
-                return
+            if result is None or current is None or current.id != lead.id:
+                return  # cancelled, or the cursor moved to another lead meanwhile
             typed, parsed = result
             drafts[draft_key] = typed
             changes: dict[str, Any] = {
@@ -257,7 +270,10 @@ class LeadTriage:
         """Convert the lead into a deal in a chosen stage, follow the job, then open the deal."""
         lead = self._lead_for_write()
         if lead is not None:
-            self._ui().run_worker(self._pick_stage(lead), group="lead-convert-pick", exclusive=True)
+            self._ui().run_worker(
+                self._pick_stage(lead), group="lead-convert-pick", exclusive=True,
+                exit_on_error=False,
+            )  # fmt: skip
 
     async def _pick_stage(self, lead: Lead) -> None:
         ui = self._ui()
@@ -293,9 +309,12 @@ class LeadTriage:
         steps = {"not_started": "waiting to start", "running": "running"}
 
         def progress(status: str) -> None:
-            ui.notify(f"Converting the lead… {steps.get(status, status)}", timeout=3)
+            said = clean_line(steps.get(status, status))
+            ui.notify(f"Converting the lead… {said}", timeout=3, markup=False)
 
-        ui.notify(f"Converting the lead into a deal in {where}…", timeout=3)
+        ui.notify(
+            f"Converting the lead into a deal in {clean_line(where)}…", timeout=3, markup=False
+        )
         try:
             deal_id = await convert_lead_to_deal(
                 self.session.client, lead.id, stage_id=stage_id, on_progress=progress
@@ -355,7 +374,7 @@ class LeadTriage:
         async def send() -> None:
             try:
                 saved = await edits.send(lead.id, edit)
-            except PipedriveError as error:
+            except (PipedriveError, ValueError) as error:  # refused, or a body httpx cannot send
                 back = edits.current(lead.id) or lead
                 self.show_lead(back)
                 ui.app.post_message(LeadSaved(back))

@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from pipedrive_tui import locations
-from pipedrive_tui.api.errors import NotFoundError, PipedriveError
+from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import Filter, Lead
 from pipedrive_tui.api.pagination import Page
 from pipedrive_tui.data.leads import (
@@ -36,6 +36,7 @@ from pipedrive_tui.data.leads import (
     lead_empty_text,
 )
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.lead_triage import LEAD_TRIAGE_BINDINGS, LeadTriage
 from pipedrive_tui.screens.leads_columns import (
@@ -65,7 +66,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
     AUTO_FOCUS = "#leads-table"
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="leads.refresh", tooltip="Fetch the leads again"),
-        Binding("v,right_square_bracket,left_square_bracket", "toggle_view", "View",
+        Binding("v,right_square_bracket,left_square_bracket", "toggle_view", "View", show=False,
                 id="leads.view", tooltip="Switch between the inbox and the archived leads"),
         Binding("f", "pick_filter", "Filter", id="leads.filter",
                 tooltip="Show the leads of a saved leads filter"),
@@ -108,6 +109,8 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         self._filters: dict[int, str] = {}
         #: Leads converted into deals from here: dimmed, and no longer triaged or opened.
         self._gone: set[str] = set()
+        #: Search hits fetched in full this session (a retyped search costs nothing more).
+        self._fetched: dict[str, Lead] = {}
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="leads-body"):
@@ -156,6 +159,8 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         old = self.rows
         self.rows = self._new_rows()
         self.rows.search = old.search
+        self.workers.cancel_group(self, "leads-search")
+        self.searching_server = False
         stale = self.reset_paging()
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
@@ -437,6 +442,8 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
 
     def action_clear_search(self) -> None:
         """Clear and hide the search box, and leave Pipedrive's search results."""
+        self.workers.cancel_group(self, "leads-search")  # its hits must not land afterwards
+        self.searching_server = False
         self.hide_search()
         self.rows.hits = None
         self.rows.search = ""
@@ -478,10 +485,12 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
             missing = [i for i in ids if self.rows.find(i) is None]
             fetched, failed = await self._fetch_leads(missing)
         except PipedriveError as error:
-            self.notify(f"Pipedrive's search failed. {error}", severity="error", markup=False)
+            said = clean_line(str(error))
+            self.notify(f"Pipedrive's search failed. {said}", severity="error", markup=False)
             return
         finally:
             self.searching_server = False
+            self._show()
         leads = []
         for lead_id in ids:
             found = self.rows.find(lead_id) or fetched.get(lead_id)
@@ -497,16 +506,21 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         self.table.focus()
 
     async def _fetch_leads(self, lead_ids: list[str]) -> tuple[dict[str, Lead], int]:
-        """Fetch some leads in full, four at a time; returns them and how many failed."""
+        """Fetch some leads in full, four at a time (once a session); returns them and how many
+        could not be fetched (deleted since, or an error for that one)."""
         gate = asyncio.Semaphore(4)
-        client = self.session.client
+        client, cache = self.session.client, self._fetched
 
         async def one(lead_id: str) -> Lead | None:
+            if lead_id in cache:
+                return cache[lead_id]
             async with gate:
                 try:
-                    return await client.get_lead(lead_id)
-                except NotFoundError:
+                    found = await client.get_lead(lead_id)
+                except PipedriveError:
                     return None
+            cache[lead_id] = found
+            return found
 
         found = await asyncio.gather(*(one(i) for i in lead_ids))
         leads = {lead.id: lead for lead in found if lead is not None}

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from pipedrive_tui import locations
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.fields.text import clean_text
 from pipedrive_tui.widgets.safe_text import safe_line
 
 __all__ = ["LinkChoice", "LinkPicker"]
@@ -113,7 +114,8 @@ class LinkPicker(ModalScreen[LinkChoice | None]):
                 term, kind="items", item_types=["deal", "lead"], limit=LIMIT
             )
         except PipedriveError as error:
-            self.query_one("#link-hint", Static).update(Text(f"Search failed: {error}"))
+            said = clean_text(str(error))
+            self.query_one("#link-hint", Static).update(Text(f"Search failed: {said}"))
             return
         self.searched = term
         self.choices = [

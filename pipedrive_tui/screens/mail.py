@@ -85,7 +85,7 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
     AUTO_FOCUS = "#mail-table"
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="mail.refresh", tooltip="Fetch the folder again"),
-        Binding("right_square_bracket", "folder(1)", "Next folder", key_display="]",
+        Binding("right_square_bracket", "folder(1)", "Folder", key_display="]",
                 id="mail.folder_next", tooltip="Inbox → drafts → sent → archive"),
         Binding("left_square_bracket", "folder(-1)", "Prev folder", key_display="[",
                 show=False, id="mail.folder_previous", tooltip="The previous folder"),

@@ -298,7 +298,7 @@ class MailThreadScreen(AppScreen, MailTriage):
         message.display = bool(self.error)
         message.set_class(bool(self.error), "-error")
         if self.error:
-            message.update(Text(self.error))
+            message.update(Text(clean_text(self.error)))
         self._draw_head()
         self.refresh_bindings()
         self.app.post_message(Activity("", refreshed=not self.error))

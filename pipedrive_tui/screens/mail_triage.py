@@ -17,6 +17,7 @@ from textual.binding import Binding
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import MailThread
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.link_picker import LinkChoice, LinkPicker
 from pipedrive_tui.screens.messages import ThreadSaved
 from pipedrive_tui.screens.triage import notify_reverted, refuse_read_only
@@ -27,7 +28,7 @@ MAIL_TRIAGE_BINDINGS = [
     Binding("m", "toggle_read", "Read", id="mail.read", tooltip="Mark the thread read or unread"),
     Binding("e", "toggle_archive", "Archive", id="mail.archive",
             tooltip="Archive the thread, or move an archived one back to the inbox"),
-    Binding("l", "link", "Link", id="mail.link",
+    Binding("l", "link", "Link", id="mail.link", show=False,
             tooltip="Link the thread to a deal or a lead (search)"),
     Binding("U", "unlink", "Unlink", id="mail.unlink", show=False,
             tooltip="Remove the thread's link to its deal or lead"),
@@ -119,7 +120,7 @@ class MailTriage:
                 shown = {"lead_id": lead_id, "deal_id": None, "deal_status": None}
             self.write_thread(
                 current, call, shown,
-                done=f"Linked to the {choice.kind} {choice.title}",
+                done=f"Linked to the {choice.kind} {clean_line(choice.title)}",
                 failed=f"Could not link the thread to the {choice.kind}",
             )  # fmt: skip
 

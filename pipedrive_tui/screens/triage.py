@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Static
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import Deal, Stage
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.messages import DealSaved
 from pipedrive_tui.widgets.safe_text import safe_line
 
@@ -113,8 +114,9 @@ def copy_link(ui: Any, url: str) -> None:
 
 def notify_reverted(ui: Any, failed: str, error: Exception) -> None:
     """Say that a write was refused and the screen put back, with the server's message."""
+    said = clean_line(str(error))
     ui.notify(
-        f"{failed}. {error}", title="Change reverted", severity="error", timeout=10, markup=False
+        f"{failed}. {said}", title="Change reverted", severity="error", timeout=10, markup=False
     )
 
 

@@ -130,6 +130,10 @@ def fit_pieces(pieces: Pieces, width: int, align: Align = "left") -> Pieces:
         text = _WHITESPACE.sub(" ", clean_text(raw))
         size = cell_len(text)
         if used + size > width:
+            if used >= width and out:  # full already: the last piece gives a cell to the "…"
+                last, last_name = out.pop()
+                used -= cell_len(last)
+                text, name, size = last, last_name, cell_len(last)
             room = width - used - 1
             cut = set_cell_size(text, room).rstrip() if room > 0 else ""
             out.append((cut, name))

@@ -326,3 +326,25 @@ async def test_editing_a_condition_starts_from_its_field_operator_and_value() ->
         await pilot.press("escape")  # nothing changed: closes without asking
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_field_names_with_markup_stay_plain_text_in_the_builder() -> None:
+    app, demo = demo_app()
+    field = next(f for f in demo.account.deal_fields_v1 if f["key"] == "lost_reason")
+    field["name"] = "Budget [/] [bold red]x"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_filters(pilot)
+        await new_deals_filter(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ConditionScreen)
+        form.query_one("#condition-field", Select).value = str(field["id"])
+        await settle(pilot)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "Budget [/] [bold red]x" in shown  # the label as typed, not read as markup
+        await pilot.press("enter")  # opens the list of fields: drawn without a markup error
+        await settle(pilot)
+        assert app.is_running and "Budget [/] [bold red]x" in app.export_screenshot().replace(
+            "&#160;", " "
+        )

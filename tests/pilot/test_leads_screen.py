@@ -231,3 +231,15 @@ async def test_search_narrows_then_enter_asks_pipedrive_and_escape_returns() -> 
         await pilot.press("escape")
         await settle(pilot)
         assert screen.rows.hits is None and len(screen.rows.view) == total
+
+
+async def test_a_failed_pipedrive_search_says_so_and_shows_the_list_again() -> None:
+    faults = FaultPlan().server_error(500, count=1, path="/api/v2/leads/search", method="GET")
+    app, _ = demo_app(faults=faults)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_leads(pilot)
+        await pilot.press("slash", "s", "u", "m", "enter")
+        await settle(pilot)
+        assert not screen.searching_server and screen.rows.hits is None
+        assert screen.table.display and not screen.query_one("#leads-loading").display
+        assert any("search failed" in str(n.message) for n in app._notifications)

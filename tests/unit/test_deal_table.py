@@ -273,3 +273,17 @@ def test_money_cells_drop_zero_cents() -> None:
     assert money_cell(13520, "USD", context) == "$13,520"
     assert money_cell(1234.5, "USD", context) == "$1,234.50"
     assert money_cell(100, "XYZ", context) == "100 XYZ"
+
+
+def test_fit_pieces_never_overflows_when_the_pieces_fill_the_width_exactly() -> None:
+    from pipedrive_tui.widgets.table_columns import fit_pieces
+
+    for pieces, width in (
+        ([("abcd", ""), ("ef", "")], 4),
+        ([(" Warm ", "a"), (" ", ""), (" Stale ", "b")], 6),
+        ([(" Follow up ", "a"), (" ", ""), (" Warm ", "b")], 16),
+        ([("ab", "")], 4),
+    ):
+        fitted = fit_pieces(pieces, width)
+        assert sum(cell_len(text) for text, _ in fitted) == width
+    assert fit_pieces([("abcd", ""), ("ef", "")], 4)[:2] == [("abc", ""), ("…", "")]

@@ -208,3 +208,9 @@ async def test_edits_go_in_order_each_from_the_last_confirmed_version() -> None:
     assert client.bodies == [{"label_ids": ["a", "b"]}, {"label_ids": ["a", "c"]}]
     assert saved.label_ids == ["a", "c"] and edits.pending(lead.id) == 0
     assert edits.expected(saved) is saved
+
+
+def test_value_form_refuses_numbers_too_large_to_send() -> None:
+    for amount in ("1e400", "10000000000000000"):
+        with pytest.raises(ValueError, match="too large"):
+            parse_value_form(LeadValueForm(amount, "EUR"), {"EUR"}, TODAY)
