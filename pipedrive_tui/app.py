@@ -24,7 +24,14 @@ from pipedrive_tui.commands import (
     ScreensProvider,
 )
 from pipedrive_tui.screens.boot import BootScreen
-from pipedrive_tui.screens.messages import Activity, DealSaved, LeadGone, LeadSaved, ThreadSaved
+from pipedrive_tui.screens.messages import (
+    Activity,
+    DealSaved,
+    LabelsChanged,
+    LeadGone,
+    LeadSaved,
+    ThreadSaved,
+)
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
 
@@ -357,6 +364,12 @@ class PipedriveApp(App[None]):
         """Tell every screen that shows leads about a change (optimistic or confirmed)."""
         for screen in self._screens():
             screen.post_message(LeadSaved(message.lead))
+
+    @on(LabelsChanged)
+    def _forward_labels_changed(self) -> None:
+        """Tell every screen that draws lead labels to fetch them again."""
+        for screen in self._screens():
+            screen.post_message(LabelsChanged())
 
     @on(ThreadSaved)
     def _forward_thread_saved(self, message: ThreadSaved) -> None:

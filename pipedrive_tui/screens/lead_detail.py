@@ -34,7 +34,7 @@ from pipedrive_tui.screens.deal_tabs import DealTab, NotesTab, retry_text
 from pipedrive_tui.screens.detail_base import TabbedDetail, contact_cards
 from pipedrive_tui.screens.lead_triage import LEAD_TRIAGE_BINDINGS, LeadTriage
 from pipedrive_tui.screens.mail_thread import MailThreadScreen
-from pipedrive_tui.screens.messages import Activity, LeadGone, LeadSaved
+from pipedrive_tui.screens.messages import Activity, LabelsChanged, LeadGone, LeadSaved
 from pipedrive_tui.widgets.deal_summary import ContactCard
 from pipedrive_tui.widgets.field_list import FieldList, field_sections
 from pipedrive_tui.widgets.lead_labels import LabelChips
@@ -352,6 +352,11 @@ class LeadDetailScreen(AppScreen, TabbedDetail, LeadTriage):
         message.stop()
         if message.lead.id == self.lead_id and not any(x is message.lead for x in self.drawn):
             self.show_lead(message.lead)
+
+    @on(LabelsChanged)
+    def _labels_changed(self, message: LabelsChanged) -> None:
+        message.stop()
+        self.labels_changed()
 
     @on(LeadGone)
     def _lead_converted(self, message: LeadGone) -> None:

@@ -24,6 +24,7 @@ from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields.text import clean_line, clean_text
 from pipedrive_tui.screens.confirm import ConfirmScreen
 from pipedrive_tui.screens.label_picker import CSS_FILE, LabelPicker, moves, quoted
+from pipedrive_tui.screens.messages import LabelsChanged
 from pipedrive_tui.screens.triage import refuse_read_only
 from pipedrive_tui.widgets.lead_labels import LABEL_COLORS, ColorPicker, LabelOptions
 from pipedrive_tui.widgets.safe_text import safe_line, safe_text
@@ -400,6 +401,7 @@ class LeadLabelsScreen(ModalScreen[bool]):
             self.saving.discard(label_id)
             self.changed = True
             self.session.lookups.invalidate("lead_labels")
+            self.app.post_message(LabelsChanged())
             saved(answer)
             self.app.notify(done, markup=False)
 

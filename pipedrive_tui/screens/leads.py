@@ -45,7 +45,7 @@ from pipedrive_tui.screens.leads_columns import (
     lead_scope_text,
     lead_search_text,
 )
-from pipedrive_tui.screens.messages import LeadGone, LeadSaved
+from pipedrive_tui.screens.messages import LabelsChanged, LeadGone, LeadSaved
 from pipedrive_tui.screens.paged import PagedLoading, SearchBox
 from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 from pipedrive_tui.widgets.lead_table import LeadTable
@@ -338,6 +338,11 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
     def _lead_saved(self, message: LeadSaved) -> None:
         message.stop()
         self.show_lead(message.lead)
+
+    @on(LabelsChanged)
+    def _labels_changed(self, message: LabelsChanged) -> None:
+        message.stop()
+        self.labels_changed()
 
     @on(LeadGone)
     def _lead_converted(self, message: LeadGone) -> None:

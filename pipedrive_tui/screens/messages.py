@@ -9,7 +9,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from pipedrive_tui.api.models import Deal, Lead, MailThread
 
-__all__ = ["Activity", "DealSaved", "LeadGone", "LeadSaved", "ThreadSaved"]
+__all__ = ["Activity", "DealSaved", "LabelsChanged", "LeadGone", "LeadSaved", "ThreadSaved"]
 
 
 class Activity(Message):
@@ -61,3 +61,10 @@ class ThreadSaved(Message, bubble=False):
     def __init__(self, thread: MailThread) -> None:
         super().__init__()
         self.thread = thread
+
+
+class LabelsChanged(Message, bubble=False):
+    """Pipedrive confirmed a change to the lead labels: views that draw chips fetch them again.
+
+    Like :class:`DealSaved`, the app forwards it to every screen and it does not bubble.
+    """

@@ -17,9 +17,10 @@ from pipedrive_tui.demo.lead_convert import conversions
 from pipedrive_tui.screens.deal_detail import DealDetailScreen
 from pipedrive_tui.screens.lead_detail import LeadDetailScreen
 from pipedrive_tui.screens.lead_forms import LeadValueForm, LeadValueScreen
-from pipedrive_tui.screens.lead_labels import LabelPicker
+from pipedrive_tui.screens.lead_labels import LabelNameScreen, LabelPicker
 from pipedrive_tui.screens.leads import LeadsScreen
 from pipedrive_tui.widgets.board_picker import ChoicePicker
+from pipedrive_tui.widgets.lead_labels import LabelOptions
 from pipedrive_tui.widgets.lead_summary import LeadSummary
 from tests.pilot.test_leads_screen import SIZE, open_leads, pick, settle
 from tests.ui import demo_app
@@ -375,3 +376,43 @@ async def test_read_only_sends_nothing() -> None:
         assert not patches(demo) and not [r for r in demo.requests if r.method == "POST"]
         assert demo.store.leads.get(lead.id)["was_seen"] is False
         assert sum("Read-only mode" in n for n in notes(app)) == 6
+
+
+async def test_a_label_renamed_in_the_manager_is_redrawn_on_the_list(monkeypatch: Any) -> None:
+    app, demo = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_leads(pilot)
+        gate = asyncio.Event()
+        client = app.session.client
+        original = client.update_lead_label
+
+        async def slow(label_id: str, **changes: Any) -> Any:
+            await gate.wait()
+            return await original(label_id, **changes)
+
+        monkeypatch.setattr(client, "update_lead_label", slow)
+        lead = await on_lead(pilot, screen, lambda x: len(x.label_ids) == 1)
+        label_id = lead.label_ids[0]
+        await pilot.press("L")
+        await settle(pilot)
+        manager = app.screen
+        options = manager.query_one(LabelOptions)
+        options.highlighted = next(i for i, x in enumerate(options.labels) if x.id == label_id)
+        await pilot.press("e")
+        await settle(pilot)
+        namer = app.screen
+        assert isinstance(namer, LabelNameScreen)
+        namer.dismiss("Renamed label")
+        await pilot.pause()
+        await pilot.press("escape")  # closes the manager while the write is still in flight
+        for _ in range(5):
+            await pilot.pause()
+        assert app.screen is screen
+        gate.set()
+        await settle(pilot)
+        assert demo.store.lead_labels[label_id]["name"] == "Renamed label"
+        assert screen.lookups.labels[label_id].name == "Renamed label"
+        row = screen.rows.view.index(screen.rows.find(lead.id))  # type: ignore[arg-type]
+        screen.table.move_cursor(row + 1 if row + 1 < len(screen.rows.view) else row - 1)
+        await pilot.pause()
+        assert " Renamed label " in screen.table.render_line(row + 1).text
