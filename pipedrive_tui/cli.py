@@ -3,7 +3,7 @@
 With no token configured (or with ``--demo``) the app opens the embedded demo account.
 ``pipedrive-tui demo-server --port N`` serves that account over loopback HTTP instead;
 ``pipedrive-tui doctor`` checks the settings and the account, ``pipedrive-tui config path`` says
-where the config, cache and state live.
+where the config, cache and state live, ``pipedrive-tui serve`` runs the app in a web browser.
 Heavy modules (Textual, the demo generator) are imported only when they are needed.
 """
 
@@ -29,8 +29,8 @@ DEMO_TOKEN = "demo"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: the app's options, and the ``demo-server``, ``doctor`` and ``config``
-    subcommands."""
+    """The command line: the app's options, and the ``demo-server``, ``doctor``, ``config`` and
+    ``serve`` subcommands."""
     parser = argparse.ArgumentParser(
         prog="pipedrive-tui",
         description="A fast, keyboard-driven terminal client for the Pipedrive CRM. With no "
@@ -79,7 +79,33 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="where the config file, cache and state live")
     config_sub = config.add_subparsers(dest="config_command", metavar="{path}", required=True)
     config_sub.add_parser("path", help="print where the config, cache, state and logs live")
+    _add_serve_parser(sub)
     return parser
+
+
+def _add_serve_parser(sub: Any) -> None:
+    """``serve``: the app in a web browser, through textual-serve."""
+    serve = sub.add_parser(
+        "serve",
+        help="run the app in a web browser (http://127.0.0.1:8000)",
+        description="Serve the app to web browsers: each browser tab runs its own copy, with "
+        "the options given here and the token from PIPEDRIVE_API_TOKEN or the config file "
+        "(never on a command line). Only this machine can connect unless --host says "
+        "otherwise; to use it from elsewhere, prefer an SSH tunnel. Ctrl+C stops it.",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any)")
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers open, when it is not http://HOST:PORT (a tunnel, a proxy)",
+    )
+    _add_connection_options(serve)
+    unset = argparse.SUPPRESS
+    serve.add_argument("--read-only", action="store_true", default=unset, help="refuse every write")
+    serve.add_argument("--theme", default=unset, help="Textual theme name")
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -214,6 +240,22 @@ def _run_doctor(args: argparse.Namespace) -> int:
         return 130
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    from pipedrive_tui.config import ConfigError
+
+    try:
+        settings = _settings_from_args(args)
+        if not settings.use_demo:
+            # Say now that the token has nowhere to go, not in every browser tab.
+            build_session(settings)
+    except (ConfigError, ValueError) as error:
+        print(f"pipedrive-tui serve: {error}", file=sys.stderr)
+        return 2
+    from pipedrive_tui.web import serve
+
+    return serve(_cli_values(args), host=args.host, port=args.port, public_url=args.public_url)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status (errors go to stderr, never a traceback)."""
     parser = build_parser()
@@ -226,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_paths(sys.stdout)
     if args.command == "doctor":
         return _run_doctor(args)
+    if args.command == "serve":
+        return _run_serve(args)
     from pipedrive_tui.app import PipedriveApp
 
     if _plain_demo_start(args):
