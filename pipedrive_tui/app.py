@@ -128,6 +128,7 @@ class PipedriveApp(App[None]):
         boot: Boot | None = None,
         demo_hint: bool = True,
         clock: Callable[[], datetime] = datetime.now,
+        warnings: list[str] | None = None,
     ) -> None:
         super().__init__()
         if session is None and boot is None:
@@ -144,6 +145,8 @@ class PipedriveApp(App[None]):
         #: Why the app could not start (a settings error); the command line prints it.
         self.boot_error: str | None = None
         self.clock = clock
+        #: Problems with the settings (a bad config file) to show once the app is up.
+        self.warnings = list(warnings or [])
         self._activity = ""
         self._refreshed = ""
         self._unsubscribe: Callable[[], None] | None = None
@@ -241,6 +244,8 @@ class PipedriveApp(App[None]):
         self._unsubscribe = self.session.client.rate_limit.subscribe(self._on_rate_limit)
         self.switch_mode(self.settings.start_mode)
         self.load_account()
+        for warning in self.warnings:
+            self.notify(warning, title="Config file", severity="warning", timeout=20, markup=False)
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:

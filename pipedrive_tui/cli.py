@@ -198,6 +198,13 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     return load_settings(_cli_values(args))
 
 
+def _app_settings(args: argparse.Namespace) -> tuple[Settings, list[str]]:
+    """The app's settings: a bad config file gives warnings (shown in the app), not an exit."""
+    from pipedrive_tui.config import load_settings_lenient
+
+    return load_settings_lenient(_cli_values(args))
+
+
 def _plain_demo_start(args: argparse.Namespace) -> bool:
     """Whether this is the demo with nothing to validate: no config file, no credentials.
 
@@ -283,12 +290,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pipedrive_tui.config import ConfigError
 
         try:
-            settings = _settings_from_args(args)
+            settings, warnings = _app_settings(args)
             session = build_session(settings)
         except (ConfigError, ValueError) as error:
             print(f"pipedrive-tui: {error}", file=sys.stderr)
             return 2
-        app = PipedriveApp(session, settings)
+        app = PipedriveApp(session, settings, warnings=warnings)
     app.run()
     if app.boot_error:
         print(f"pipedrive-tui: {app.boot_error}", file=sys.stderr)

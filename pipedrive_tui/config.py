@@ -8,6 +8,7 @@ config to save UI state; that goes to the state file (see :mod:`pipedrive_tui.lo
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from pipedrive_tui import locations
 
-__all__ = ["ConfigError", "Settings", "load_settings", "write_config"]
+__all__ = ["ConfigError", "Settings", "load_settings", "load_settings_lenient", "write_config"]
 
 #: Environment variables and the settings they fill.
 ENV_VARS = {
@@ -123,6 +124,62 @@ def load_settings(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
         raise ConfigError(f"Invalid settings ({path}): {problems}") from None
+
+
+def _line_of(path: Path, key: str) -> str:
+    """`` (line N)`` where ``key = …`` is set in the file, or ``""``."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    found = next((n for n, line in enumerate(lines, 1) if pattern.match(line)), None)
+    return f" (line {found})" if found else ""
+
+
+def load_settings_lenient(
+    cli: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    config_path: Path | None = None,
+) -> tuple[Settings, list[str]]:
+    """Like :func:`load_settings`, but a bad config file never keeps the app from starting.
+
+    A file that is not valid TOML is set aside whole; an unknown key or a bad value is dropped
+    (its default is used). Each problem comes back as a warning naming the file, the line and the
+    key, for the app to show. Problems in the command line or the environment still raise
+    :class:`ConfigError`: the user just typed them.
+    """
+    path = config_path or locations.config_file()
+    warnings: list[str] = []
+    try:
+        from_file = _read_toml(path)
+    except ConfigError as error:
+        warnings.append(f"{error}. The app started with the default settings.")
+        from_file = {}
+    known = set(Settings.model_fields)
+    for key in sorted(set(from_file) - known):
+        warnings.append(f"{path}{_line_of(path, key)}: unknown setting “{key}” is ignored.")
+        from_file.pop(key)
+    for key in list(from_file):
+        try:
+            Settings.model_validate({key: from_file[key]})
+        except ValidationError as error:
+            message = error.errors()[0]["msg"] if error.errors() else "invalid"
+            warnings.append(
+                f"{path}{_line_of(path, key)}: {key}: {message}. The default is used instead."
+            )
+            from_file.pop(key)
+    values = dict(from_file)
+    values.update(_env_values(os.environ if env is None else env))
+    values.update({k: v for k, v in (cli or {}).items() if v is not None})
+    try:
+        return Settings.model_validate(values), warnings
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise ConfigError(f"Invalid settings (command line or environment): {problems}") from None
 
 
 def _toml_string(value: str) -> str:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from pipedrive_tui import locations
-from pipedrive_tui.config import ConfigError, load_settings, write_config
+from pipedrive_tui.config import (
+    ConfigError,
+    Settings,
+    load_settings,
+    load_settings_lenient,
+    write_config,
+)
 
 
 def test_no_token_means_demo(tmp_path: Path) -> None:
@@ -72,3 +78,61 @@ def test_paths_follow_the_test_root(tmp_path: Path) -> None:
     assert str(locations.config_file()).startswith(str(tmp_path))
     assert str(locations.cache_dir()).startswith(str(tmp_path))
     assert (locations.styles_dir() / "app.tcss").is_file()
+
+
+# --- a bad config file does not keep the app from starting ---------------------------------------
+
+
+def test_lenient_a_file_that_is_not_toml_gives_defaults_and_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[pipedrive]\ntheme = "nord"\nread_only = yes\n')
+    settings, warnings = load_settings_lenient(env={}, config_path=path)
+    assert settings == Settings()
+    assert len(warnings) == 1
+    assert "config.toml" in warnings[0] and "line 3" in warnings[0]
+    assert "default settings" in warnings[0]
+
+
+def test_lenient_unknown_keys_and_bad_values_are_dropped_one_by_one(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[pipedrive]\n"
+        'theme = "nord"\n'
+        "demo_size = -4\n"
+        'colour = "red"\n'
+        'start_mode = "nowhere"\n'
+        "read_only = true\n"
+    )
+    settings, warnings = load_settings_lenient(env={}, config_path=path)
+    assert settings.theme == "nord" and settings.read_only is True
+    assert settings.demo_size == Settings().demo_size
+    assert settings.start_mode == Settings().start_mode
+    assert len(warnings) == 3
+    unknown = next(w for w in warnings if "colour" in w)
+    assert "line 4" in unknown and "unknown setting" in unknown
+    size = next(w for w in warnings if "demo_size" in w)
+    assert "line 3" in size and "default is used" in size
+    assert any("start_mode" in w and "line 5" in w for w in warnings)
+
+
+def test_lenient_still_refuses_a_bad_environment(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="command line or environment"):
+        load_settings_lenient({"demo_size": -1}, env={}, config_path=tmp_path / "none.toml")
+    settings, warnings = load_settings_lenient(env={}, config_path=tmp_path / "none.toml")
+    assert warnings == [] and settings.use_demo
+
+
+def test_the_app_shows_the_config_warnings(tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.ui import demo_app
+
+    app, _ = demo_app()
+    app.warnings = ["config.toml (line 3): demo_size: too small. The default is used instead."]
+
+    async def run() -> list[str]:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            return [str(n.message) for n in app._notifications]
+
+    assert app.warnings[0] in asyncio.run(run())
