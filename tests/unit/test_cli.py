@@ -67,12 +67,28 @@ def test_base_url_overrides_company(monkeypatch: pytest.MonkeyPatch) -> None:
     assert session.client.base_url == "http://127.0.0.1:9/proxy"
 
 
-def test_bad_config_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_config_file_starts_the_app_with_defaults_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from pipedrive_tui import locations
+    from pipedrive_tui.app import PipedriveApp
 
     locations.config_file().parent.mkdir(parents=True)
     locations.config_file().write_text("demo_size = 'lots'\n")
-    assert cli.main([]) == 2
+    started: list[PipedriveApp] = []
+    monkeypatch.setattr(PipedriveApp, "run", lambda self, **_: started.append(self))
+    assert cli.main([]) == 0
+    (app,) = started
+    assert app.settings.demo_size == 1000  # the default, not the file's value
+    assert len(app.warnings) == 1 and "demo_size" in app.warnings[0]
+    assert "(line 1)" in app.warnings[0]
+    assert capsys.readouterr().err == ""
+
+
+def test_a_bad_value_on_the_command_line_still_exits_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["--demo-size", "-5"]) == 2
     assert "demo_size" in capsys.readouterr().err
 
 
