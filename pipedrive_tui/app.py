@@ -17,7 +17,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from pipedrive_tui import locations
+from pipedrive_tui.app_accounts import DEFAULT_PROFILE, MODES, AccountActions, SessionFactory
+from pipedrive_tui.app_offline import OfflineWatch
 from pipedrive_tui.commands import (
+    AccountProvider,
     DealSearchProvider,
     FilterProvider,
     PipelineProvider,
@@ -32,6 +35,7 @@ from pipedrive_tui.screens.messages import (
     LeadSaved,
     ThreadSaved,
 )
+from pipedrive_tui.themes import THEMES
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
 
@@ -49,12 +53,13 @@ Boot = Callable[[], "tuple[AccountSession, Settings]"]
 __all__ = ["PipedriveApp"]
 
 
-class PipedriveApp(App[None]):
+class PipedriveApp(AccountActions, OfflineWatch):
     """The terminal client of one Pipedrive account (or of the demo account)."""
 
     TITLE = "pipedrive-tui"
     CSS_PATH = [str(locations.styles_dir() / "app.tcss")]
     COMMANDS = App.COMMANDS | {
+        AccountProvider,
         ScreensProvider,
         PipelineProvider,
         FilterProvider,
@@ -111,6 +116,14 @@ class PipedriveApp(App[None]):
             show=False,
         ),
         Binding(
+            "A",
+            "connect",
+            "Connect",
+            id="app.connect",
+            tooltip="Connect a Pipedrive account (company domain and API token)",
+            show=False,
+        ),
+        Binding(
             "question_mark",
             "toggle_help",
             "Help",
@@ -129,8 +142,14 @@ class PipedriveApp(App[None]):
         demo_hint: bool = True,
         clock: Callable[[], datetime] = datetime.now,
         warnings: list[str] | None = None,
+        session_factory: SessionFactory | None = None,
+        cli_overrides: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        for theme in THEMES:
+            self.register_theme(theme)
+        #: Set once the start-up theme is applied: later theme changes are the user's (saved).
+        self._theme_chosen = False
         if session is None and boot is None:
             raise ValueError("PipedriveApp needs a session or a way to build one")
         if settings is None and session is not None:
@@ -151,7 +170,11 @@ class PipedriveApp(App[None]):
         self._refreshed = ""
         self._unsubscribe: Callable[[], None] | None = None
         self._mode_screens: dict[str, Screen[Any]] = {}
-        for mode in ("pipelines", "deals", "leads", "mail", "filters", "account"):
+        #: Builds sessions for the connect screen and profiles; ``None``: connecting is off.
+        self._session_factory = session_factory
+        #: The command line's options, kept when another profile is opened.
+        self._cli_overrides = dict(cli_overrides or {})
+        for mode in MODES:
             self.add_mode(mode, self._mode_factory(mode))
         if settings is not None and settings.keymap:
             self.set_keymap(settings.keymap)
@@ -238,14 +261,98 @@ class PipedriveApp(App[None]):
         self._start()
 
     def _start(self) -> None:
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
+        self._choose_theme()
+        self._check_keymap()
         self.sub_title = "DEMO account" if self.session.is_demo else ""
         self._unsubscribe = self.session.client.rate_limit.subscribe(self._on_rate_limit)
         self.switch_mode(self.settings.start_mode)
         self.load_account()
         for warning in self.warnings:
             self.notify(warning, title="Config file", severity="warning", timeout=20, markup=False)
+        self._offer_connect()
+
+    def _offer_connect(self) -> None:
+        """``--profile NAME`` for a profile with no token yet: ask for one at once."""
+        settings = self.settings
+        if settings.demo or not self.session.is_demo or self._session_factory is None:
+            return
+        if settings.profile != DEFAULT_PROFILE or settings.token_store is not None:
+            self.action_connect(
+                f"Profile “{settings.profile}” has no usable token yet: connect it here, or "
+                "press Escape to look around the demo account.",
+                settings.profile,
+            )
+
+    # --- theme (remembered in the state file) and keymap (checked) ------------------------
+
+    def _choose_theme(self) -> None:
+        """Apply the settings' theme, else the one the user last picked, else ``textual-dark``."""
+        from pipedrive_tui import ui_state
+
+        wanted = self.settings.theme
+        if wanted is not None and wanted not in self.available_themes:
+            names = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"There is no theme “{wanted}”; the default is used. Themes: {names}.",
+                title="Theme",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+            wanted = None
+        if wanted is None:
+            saved = ui_state.load_state().get("theme")
+            if not isinstance(saved, str) or saved not in self.available_themes:
+                saved = "textual-dark"
+            wanted = saved
+        self.theme = wanted
+        self._theme_chosen = True
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme the user picked (palette → "Theme") in the state file."""
+        if not self._theme_chosen:
+            return  # the start-up choice, not the user's
+        from pipedrive_tui import ui_state
+
+        try:
+            ui_state.save_state(theme=theme)
+        except ui_state.StateError as error:
+            self.notify(str(error), title="Theme", severity="warning", markup=False)
+            return
+        configured = self._settings.theme if self._settings is not None else None
+        if configured is not None and configured != theme:
+            self.notify(
+                f"Your settings (config file, PIPEDRIVE_TUI_THEME or --theme) choose the theme "
+                f"“{configured}”: it wins at the next start.",
+                title="Theme",
+                markup=False,
+            )
+
+    def _check_keymap(self) -> None:
+        """Warn about keymap entries that change nothing (an unknown binding id, no key)."""
+        if not self.settings.keymap:
+            return  # finding the known ids imports every screen: only when there is a keymap
+        from pipedrive_tui.keymap import keymap_problems
+
+        problems = keymap_problems(self.settings.keymap)
+        if problems:
+            self.notify(
+                "\n".join(problems),
+                title="Keymap",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+
+    def _after_switch(self, old: AccountSession | None) -> None:
+        """Point the chrome at the new session (called while no section is shown)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self._forget_offline()
+        self._activity = self._refreshed = ""
+        self.sub_title = "DEMO account" if self.session.is_demo else ""
+        self._unsubscribe = self.session.client.rate_limit.subscribe(self._on_rate_limit)
+        self.load_account()
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -271,8 +378,13 @@ class PipedriveApp(App[None]):
             self.sub_title = me.company_name or ""
         self.sync_chrome()
 
-    def _on_rate_limit(self, _state: RateLimitState) -> None:
+    @on(AccountBar.Clicked)
+    def _account_bar_clicked(self) -> None:
+        self.action_connect()
+
+    def _on_rate_limit(self, state: RateLimitState) -> None:
         self.call_later(self.sync_chrome)
+        self.call_later(self.follow_reachability, state)
 
     @on(Activity)
     def _on_activity(self, message: Activity) -> None:
@@ -283,6 +395,8 @@ class PipedriveApp(App[None]):
 
     def sync_chrome(self) -> None:
         """Copy the account and request facts into the current screen's bars."""
+        if not self.screen_stack:  # closing: nothing left to draw on
+            return
         session = self._session
         if session is None:
             for bar in self.screen.query(AccountBar):

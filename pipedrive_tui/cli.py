@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse every write (nothing is changed in Pipedrive)",
     )
     parser.add_argument("--theme", help="Textual theme name")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="which account of the config file ([profiles.NAME]; default: default_profile, "
+        "else 'default')",
+    )
     sub = parser.add_subparsers(dest="command")
     server = sub.add_parser("demo-server", help="serve the demo account over http://127.0.0.1")
     server.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
@@ -129,6 +135,9 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url", metavar="URL", default=unset, help="a proxy or Pipedrive-compatible server"
     )
+    parser.add_argument(
+        "--profile", metavar="NAME", default=unset, help="which account of the config file"
+    )
 
 
 def build_session(settings: Settings) -> AccountSession:
@@ -189,6 +198,7 @@ def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
         "base_url": args.base_url,
         "read_only": args.read_only,
         "theme": args.theme,
+        "profile": args.profile,
     }
 
 
@@ -212,7 +222,7 @@ def _plain_demo_start(args: argparse.Namespace) -> bool:
     (pydantic and httpx load in a worker thread); otherwise settings are checked before the app
     starts, so that a mistake is reported on stderr with exit status 2.
     """
-    if args.company_domain or args.base_url or locations.config_file().exists():
+    if args.company_domain or args.base_url or args.profile or locations.config_file().exists():
         return False
     if args.demo:
         return True
@@ -285,7 +295,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = _settings_from_args(args)
             return build_session(settings), settings
 
-        app = PipedriveApp(boot=boot, demo_hint=True)
+        app = PipedriveApp(
+            boot=boot,
+            demo_hint=True,
+            session_factory=build_session,
+            cli_overrides=_cli_values(args),
+        )
     else:
         from pipedrive_tui.config import ConfigError
 
@@ -295,7 +310,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (ConfigError, ValueError) as error:
             print(f"pipedrive-tui: {error}", file=sys.stderr)
             return 2
-        app = PipedriveApp(session, settings, warnings=warnings)
+        app = PipedriveApp(
+            session,
+            settings,
+            warnings=warnings,
+            session_factory=build_session,
+            cli_overrides=_cli_values(args),
+        )
     app.run()
     if app.boot_error:
         print(f"pipedrive-tui: {app.boot_error}", file=sys.stderr)

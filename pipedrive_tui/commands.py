@@ -20,7 +20,13 @@ from pipedrive_tui.fields.text import clean_line
 if TYPE_CHECKING:
     from pipedrive_tui.app import PipedriveApp
 
-__all__ = ["DealSearchProvider", "FilterProvider", "PipelineProvider", "ScreensProvider"]
+__all__ = [
+    "AccountProvider",
+    "DealSearchProvider",
+    "FilterProvider",
+    "PipelineProvider",
+    "ScreensProvider",
+]
 
 #: How long typing must pause before the palette asks Pipedrive.
 SEARCH_DEBOUNCE = 0.35
@@ -32,7 +38,58 @@ class _AppProvider(Provider):
         return cast("PipedriveApp", self.app)
 
 
-class ScreensProvider(_AppProvider):
+class _ListProvider(_AppProvider):
+    """A provider of a short, fixed list of commands: ``(name, help, callback)``."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._commands():
+            yield DiscoveryHit(Text(name), command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=help_text)
+
+
+class AccountProvider(_ListProvider):
+    """Connect an account, open another profile of the config file, sign out."""
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        from pipedrive_tui.credentials import stored_profiles
+
+        app = self.pd_app
+        settings = app._settings
+        current = settings.profile if settings is not None else "default"
+        demo = settings is None or settings.use_demo
+        commands: list[tuple[str, str, Any]] = [
+            (
+                "Connect a Pipedrive account",
+                "Company domain and API token, checked and saved (A)",
+                app.action_connect,
+            )
+        ]
+        for info in stored_profiles():
+            if info.name == current and not demo:
+                continue
+            where = info.company_domain or info.base_url or "no domain yet"
+            commands.append(
+                (f"Switch profile: {clean_line(info.name)}", clean_line(where),
+                 partial(app.switch_profile, info.name))
+            )  # fmt: skip
+        if not demo:
+            commands.append(
+                (f"Sign out of profile {clean_line(current)}",
+                 "Forget its stored token and show the demo account", app.action_sign_out)
+            )  # fmt: skip
+        return commands
+
+
+class ScreensProvider(_ListProvider):
     """Jump to a section: the pipeline board, the deals list, the leads, the account overview."""
 
     def _commands(self) -> list[tuple[str, str, Any]]:
@@ -61,17 +118,6 @@ class ScreensProvider(_AppProvider):
                 partial(app.switch_mode, "account"),
             ),
         ]
-
-    async def discover(self) -> Hits:
-        for name, help_text, command in self._commands():
-            yield DiscoveryHit(name, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, command in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=help_text)
 
 
 class PipelineProvider(_AppProvider):

@@ -288,12 +288,18 @@ def _check_token(report: _Report, settings: Settings, env: Mapping[str, str]) ->
         report.line(
             _OK,
             "token",
-            "none set: the demo account opens (set PIPEDRIVE_API_TOKEN and "
-            "PIPEDRIVE_COMPANY_DOMAIN to connect yours)",
+            "none set: the demo account opens (press A in the app to connect yours, or set "
+            "PIPEDRIVE_API_TOKEN and PIPEDRIVE_COMPANY_DOMAIN)",
         )
         return
     name, variable = kind
-    where = f"{variable} in the environment" if env.get(variable) else "the config file"
+    if env.get(variable):
+        where = f"{variable} in the environment"
+    elif settings.token_store == "keyring":
+        where = "the system keyring"
+    else:
+        where = "the config file"
+    where += f", profile “{settings.profile}”"
     if settings.use_demo:
         report.line(_WARN, "token", f"{name} from {where}, not used: --demo asks for the demo")
     else:

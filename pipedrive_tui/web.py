@@ -56,6 +56,7 @@ _FLAGS = {
     "base_url": "--base-url",
     "read_only": "--read-only",
     "theme": "--theme",
+    "profile": "--profile",
 }
 #: How long open browser sessions get to finish after Ctrl+C (aiohttp's default is 60 s).
 _SHUTDOWN_SECONDS = 3.0

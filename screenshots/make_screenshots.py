@@ -19,6 +19,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from textual.pilot import Pilot  # noqa: E402
 
+from pipedrive_tui.commands import SEARCH_DEBOUNCE  # noqa: E402
 from tests.ui import demo_app  # noqa: E402
 
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -35,6 +36,19 @@ async def keys(pilot: Pilot[Any], *pressed: str) -> None:
     """Press keys, settling after each."""
     for key in pressed:
         await pilot.press(key)
+        await settle(pilot)
+
+
+async def palette(pilot: Pilot[Any], query: str) -> None:
+    """Open the command palette and type ``query``, then wait for Pipedrive's search to answer.
+
+    The palette searches after a pause in the typing (``SEARCH_DEBOUNCE``), so this waits a
+    little longer than that, in real time.
+    """
+    await keys(pilot, "ctrl+p")
+    await pilot.press(*query)
+    for _ in range(4):
+        await pilot.pause(SEARCH_DEBOUNCE)
         await settle(pilot)
 
 
@@ -59,6 +73,9 @@ VIEWS: dict[str, tuple[tuple[int, int], str, Steps]] = {
     "filter-builder": ((120, 36), "filters", lambda p: keys(p, "down", "e")),
     "account-overview": ((120, 36), "account", settle),
     "help": ((120, 36), "pipelines", lambda p: keys(p, "question_mark")),
+    "palette": ((120, 36), "pipelines", lambda p: palette(p, "acme lab")),
+    "connect": ((120, 36), "pipelines", lambda p: keys(p, "A", *"acme", "tab", *"0123456789ab")),
+    "connect-80x24": ((80, 24), "pipelines", lambda p: keys(p, "A", *"acme", "tab", *"01234")),
 }
 
 

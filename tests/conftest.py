@@ -33,3 +33,13 @@ def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 def fake_time() -> FakeTime:
     """A fake clock and sleep to hand to the client's transport and limiters."""
     return FakeTime()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_keyring() -> Iterator[None]:
+    """No test reads or writes the machine's keyring: it is absent unless a test installs one."""
+    from pipedrive_tui import credentials
+
+    credentials.set_keyring_backend(None)
+    yield
+    credentials.set_keyring_backend()

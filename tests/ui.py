@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from pipedrive_tui.api.client import PipedriveClient
@@ -50,8 +51,24 @@ def demo_app(
     )
     session = AccountSession(client, Lookups(client), is_demo=True, company_domain=company_domain)
     settings = settings or Settings.model_validate({"demo": True, "start_mode": start_mode})
-    app = PipedriveApp(session, settings, clock=lambda: FIXED_NOW)
+    app = PipedriveApp(
+        session, settings, clock=lambda: FIXED_NOW, session_factory=lazy_session_factory()
+    )
     return app, demo
+
+
+def lazy_session_factory() -> Callable[[Settings], AccountSession]:
+    """The fake companies of :mod:`tests.accounts` behind the connect screen, built on first use."""
+    built: list[Callable[[Settings], AccountSession]] = []
+
+    def build(settings: Settings) -> AccountSession:
+        if not built:
+            from tests.accounts import Companies, session_factory
+
+            built.append(session_factory(Companies()))
+        return built[0](settings)
+
+    return build
 
 
 def empty_account() -> DemoAccount:

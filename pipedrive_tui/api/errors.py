@@ -71,7 +71,8 @@ class AuthenticationError(PipedriveError):
 
     default_message = (
         "Pipedrive did not accept the API token (401). Check it under Settings → Personal "
-        "preferences → API in Pipedrive, then set PIPEDRIVE_API_TOKEN or run `pipedrive-tui login`."
+        "preferences → API in Pipedrive, then connect again (ctrl+p → Connect a Pipedrive "
+        "account) or set PIPEDRIVE_API_TOKEN."
     )
 
 

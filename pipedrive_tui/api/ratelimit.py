@@ -46,6 +46,10 @@ class RateLimitState:
     waits: int = 0
     blocked: bool = False
     updated_at: float | None = None
+    #: Why Pipedrive cannot be used now (no network, server errors, budget used up), or ``None``.
+    unreachable: str | None = None
+    #: When (client clock) it became unreachable.
+    unreachable_since: float | None = None
     _listeners: list[Callable[[RateLimitState], None]] = field(default_factory=list, repr=False)
 
     def subscribe(self, listener: Callable[[RateLimitState], None]) -> Callable[[], None]:
@@ -57,6 +61,21 @@ class RateLimitState:
         """Tell the listeners that the state changed."""
         for listener in list(self._listeners):
             listener(self)
+
+    def mark_unreachable(self, reason: str, now: float) -> None:
+        """Pipedrive could not be used: say why (kept until an answer comes back)."""
+        if self.unreachable != reason:
+            if self.unreachable is None:
+                self.unreachable_since = now
+            self.unreachable = reason
+            self.notify()
+
+    def mark_reachable(self) -> None:
+        """Pipedrive answered again."""
+        if self.unreachable is not None:
+            self.unreachable = None
+            self.unreachable_since = None
+            self.notify()
 
     def update_from_headers(self, headers: Mapping[str, str], now: float) -> None:
         """Read ``x-ratelimit-*`` and the optional daily-token headers of a response."""
@@ -85,6 +104,8 @@ class RateLimitState:
     def summary(self) -> str:
         """A short plain-text line for a status bar, e.g. ``38/40 req · 9,120 left today``."""
         parts = []
+        if self.unreachable:
+            parts.append(f"OFFLINE: {self.unreachable}")
         if self.blocked:
             parts.append("BLOCKED")
         if self.remaining is not None and self.limit is not None:

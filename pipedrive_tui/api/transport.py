@@ -164,12 +164,14 @@ class Transport:
                     attempts_other += 1
                     await self._sleep(self._backoff(attempts_other))
                     continue
+                self.rate_limit.mark_unreachable("no answer in time", self._clock())
                 raise PipedriveTimeoutError(operation=op_name) from exc
             except httpx.TransportError as exc:
                 if method in IDEMPOTENT_METHODS and attempts_other < self.max_retries:
                     attempts_other += 1
                     await self._sleep(self._backoff(attempts_other))
                     continue
+                self.rate_limit.mark_unreachable("cannot connect", self._clock())
                 raise PipedriveConnectionError(
                     f"Could not reach Pipedrive at {self.base_url}: {type(exc).__name__}. Check "
                     "the network and the company domain or base URL.",
@@ -181,6 +183,8 @@ class Transport:
             charged = status < 500 and status not in _UNCHARGED
             self.ledger.record(op_name, cost if charged else 0)
             self.rate_limit.update_from_headers(response.headers, self._clock())
+            if status < 500 and status not in (403, 429):
+                self.rate_limit.mark_reachable()
             if status < 400:
                 self._recent_429 = False
                 return _decode(response, op_name)
@@ -197,7 +201,9 @@ class Transport:
                 )
                 self._recent_429 = True
                 if not isinstance(error, RateLimitError) or type(error) is not RateLimitError:
-                    raise error  # the daily budget: waiting seconds does not help
+                    # The daily budget: waiting seconds does not help.
+                    self.rate_limit.mark_unreachable("daily token budget used up", self._clock())
+                    raise error
                 if attempts_429 >= self.max_rate_limit_retries:
                     raise error
                 attempts_429 += 1
@@ -222,6 +228,10 @@ class Transport:
                 attempts_other += 1
                 await self._sleep(self._backoff(attempts_other))
                 continue
+            if status >= 500:
+                self.rate_limit.mark_unreachable(
+                    f"Pipedrive server errors ({status})", self._clock()
+                )
             raise error
 
     def _check_block(self, operation: str | None) -> None:

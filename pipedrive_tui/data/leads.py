@@ -4,24 +4,37 @@ Pipedrive's ``GET /v1/leads`` filters by owner, person, organization or a saved 
 filter wins over the rest) and sorts by a few first-level keys. Labels and sources are not
 parameters, so :meth:`LeadQuery.matches` narrows by them on our side, and re-applies the owner
 when a saved filter made Pipedrive ignore it.
+
+Auto-refresh asks only for what changed (:func:`fetch_lead_changes`): the inbox leads updated
+since the last refresh (``updated_since``), and the archived leads most recently updated (the
+archived listing has no ``updated_since``; sorted by ``update_time`` its first page suffices).
+A deleted lead is in neither: it stays until ``r``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Container, Hashable, Iterable
+from contextlib import aclosing
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from pipedrive_tui.data.deals import ChangeMark, utc, walk_pages
+
 if TYPE_CHECKING:
+    from pipedrive_tui.api.client import PipedriveClient
     from pipedrive_tui.api.models import Lead
 
 __all__ = [
     "LEAD_SORTS",
+    "LeadChanges",
     "LeadQuery",
     "LeadRows",
     "LeadView",
+    "fetch_lead_changes",
     "lead_count_text",
     "lead_empty_text",
+    "reread_leads",
+    "split_lead_changes",
     "toggled_labels",
 ]
 
@@ -138,6 +151,7 @@ class LeadRows:
         self.dropped = 0
         self._text = text
         self._haystacks: dict[str, str] = {}
+        self._ids: set[str] = set()
 
     @property
     def narrowed(self) -> bool:
@@ -145,14 +159,53 @@ class LeadRows:
         return bool(self.search.strip()) or self.hits is not None
 
     def add(self, leads: Iterable[Lead]) -> int:
-        """Append the leads that match the query; returns how many."""
+        """Append the leads that match the query; returns how many.
+
+        A lead already here (an auto-refresh brought it, or new leads shifted Pipedrive's
+        offsets between two pages) is not listed twice: its newer version replaces it.
+        """
         before = len(self.loaded)
         for lead in leads:
-            if self.query.matches(lead):
-                self.loaded.append(lead)
-            else:
+            if not self.query.matches(lead):
                 self.dropped += 1
+            elif lead.id in self._ids:
+                self.replace(lead)
+            else:
+                self._ids.add(lead.id)
+                self.loaded.append(lead)
         return len(self.loaded) - before
+
+    def merge(self, leads: Iterable[Lead], leave: Collection[str]) -> bool:
+        """Put changed leads in and drop those that left the view; ``True`` when rows changed.
+
+        New versions take the place of the old ones; new leads go first when the list shows
+        the newest first (by creation or update), else last. Call :meth:`rebuild` afterwards.
+        """
+        index = {lead.id: i for i, lead in enumerate(self.loaded)}
+        fresh: list[Lead] = []
+        touched = False
+        for lead in leads:
+            found = index.get(lead.id)
+            if found is None:
+                fresh.append(lead)
+                self._ids.add(lead.id)
+            else:
+                self.loaded[found] = lead
+            if self.hits is not None:
+                self.hits[:] = [lead if hit.id == lead.id else hit for hit in self.hits]
+            self.marked.discard(lead.id)
+            self._haystacks.pop(lead.id, None)
+            touched = True
+        gone = set(leave) & index.keys()
+        if gone:
+            self.loaded[:] = [lead for lead in self.loaded if lead.id not in gone]
+            self._ids -= gone
+            self.marked -= gone
+            touched = True
+        if fresh:
+            newest_first = self.query.descending and self.query.sort in ("add_time", "update_time")
+            self.loaded[:] = [*fresh, *self.loaded] if newest_first else [*self.loaded, *fresh]
+        return touched
 
     def find(self, lead_id: str) -> Lead | None:
         """The lead with this id among the rows (loaded or hits)."""
@@ -210,6 +263,143 @@ class LeadRows:
         if found is None:
             found = haystacks[lead.id] = self._text(lead).casefold()
         return found
+
+
+# --- incremental refresh ------------------------------------------------------------------------
+
+#: Leads a page of inbox changes (Pipedrive's most).
+CHANGES_PAGE = 500
+#: Archived leads a page when looking for the ones archived since the last refresh.
+ARCHIVED_PAGE = 50
+
+
+@dataclass
+class LeadChanges:
+    """What changed since the last refresh, sorted for one view."""
+
+    #: Changed leads the view shows: new ones and new versions of shown ones.
+    belong: list[Lead]
+    #: Ids of changed leads that no longer belong (archived from the inbox, unarchived…).
+    leave: set[str]
+    #: Where the next refresh starts.
+    mark: ChangeMark
+    #: Requests the refresh cost.
+    requests: int = field(default=0)
+    #: ``False`` when a re-read page says more pages follow (the list outgrew one page).
+    complete: bool = True
+
+
+def split_lead_changes(
+    query: LeadQuery, changed: Iterable[Lead], in_filter: Container[str] | None = None
+) -> tuple[list[Lead], set[str]]:
+    """Changed leads the view of ``query`` shows, and the ids of those that leave it.
+
+    ``in_filter``: the ids Pipedrive's saved filter still selects (``None``: no filter, or
+    the leads were fetched through it). The newest version of a lead listed twice wins.
+    """
+    latest: dict[str, Lead] = {}
+    for lead in changed:
+        old = latest.get(lead.id)
+        if old is None or _newer(lead, old):
+            latest[lead.id] = lead
+    belong = [
+        lead
+        for lead in latest.values()
+        if query.matches(lead) and (in_filter is None or lead.id in in_filter)
+    ]
+    kept = {lead.id for lead in belong}
+    return belong, {lead_id for lead_id in latest if lead_id not in kept}
+
+
+def _newer(lead: Lead, old: Lead) -> bool:
+    if lead.update_time is None or old.update_time is None:
+        return old.update_time is None
+    return utc(lead.update_time) >= utc(old.update_time)
+
+
+async def _archived_since(
+    client: PipedriveClient, since: ChangeMark, filter_id: int | None
+) -> tuple[list[Lead], int]:
+    """The archived leads updated since ``since``: newest first, until an older one shows."""
+    params: dict[str, Any] = {"sort": "update_time DESC"}
+    if filter_id is not None:
+        params["filter_id"] = filter_id
+    found: list[Lead] = []
+    requests = 0
+    pages = client.iter_lead_pages(archived=True, limit=ARCHIVED_PAGE, **params)
+    async with aclosing(pages):  # type: ignore[type-var]
+        async for page in pages:
+            requests += 1
+            for lead in page.items:
+                if lead.update_time is None or utc(lead.update_time) < since.time:
+                    return found, requests
+                found.append(lead)
+    return found, requests
+
+
+async def fetch_lead_changes(
+    client: PipedriveClient, query: LeadQuery, since: ChangeMark, *, shown: Container[str] = ()
+) -> LeadChanges:
+    """The leads updated since ``since`` that the view of ``query`` must add, redraw or drop.
+
+    Two requests when few leads changed: the inbox leads updated since (``updated_since``), and
+    the first page of the archived leads by ``update_time`` (the archived listing has no
+    ``updated_since``), so that a lead archived or unarchived is seen moving. Under a saved
+    filter on the inbox, and only when a change concerns the view (``shown`` holds the ids on
+    screen), a third asks which of the changed leads the filter still selects.
+    """
+    pages = client.iter_lead_pages(
+        limit=CHANGES_PAGE, updated_since=since.param, sort="update_time ASC"
+    )
+    inbox, requests = await walk_pages(pages)
+    archived_filter = query.filter_id if query.archived else None
+    archived, more = await _archived_since(client, since, archived_filter)
+    requests += more
+    fetched = [*inbox, *archived]
+    changed = since.fresh(fetched)
+    in_filter: set[str] | None = None
+    if query.filter_id is not None and not query.archived:
+        in_filter = set()
+        if any(not lead.is_archived and (query.matches(lead) or lead.id in shown)
+               for lead in changed):  # fmt: skip
+            filtered = client.iter_lead_pages(
+                limit=CHANGES_PAGE, filter_id=query.filter_id, updated_since=since.param
+            )
+            selected, more = await walk_pages(filtered)
+            requests += more
+            in_filter = {lead.id for lead in selected}
+    belong, leave = split_lead_changes(query, changed, in_filter)
+    return LeadChanges(belong, leave, since.after(fetched), requests)
+
+
+async def reread_leads(
+    client: PipedriveClient,
+    query: LeadQuery,
+    since: ChangeMark,
+    *,
+    shown: Collection[str],
+    limit: int | None = None,
+) -> LeadChanges:
+    """The view's only page read again: for a list that fits on one page, one request that
+    costs what ``updated_since`` would (Pipedrive charges a request, not a record) and also
+    sees leads archived, deleted or converted since, which the inbox listing no longer has.
+
+    Every lead of ``shown`` missing from the page leaves; when the page says more follow, none
+    does (``complete`` is then ``False``: the caller walks the pages again, or goes back to
+    :func:`fetch_lead_changes`).
+    """
+    pages = client.iter_lead_pages(limit=limit, **query.client_filters())
+    found: list[Lead] = []
+    complete = True
+    async with aclosing(pages):  # type: ignore[type-var]
+        async for page in pages:
+            found = list(page.items)
+            complete = page.next is None
+            break
+    belong = [lead for lead in found if query.matches(lead)]
+    kept = {lead.id for lead in belong}
+    leave = {lead_id for lead_id in shown if lead_id not in kept} if complete else set()
+    return LeadChanges(belong, leave, since.after(found), 1, complete)
 
 
 def lead_count_text(

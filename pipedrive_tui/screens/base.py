@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from pipedrive_tui.config import Settings
 
 __all__ = ["AppScreen"]
 
@@ -27,6 +32,16 @@ class AppScreen(Screen[None]):
         sync = getattr(self.app, "sync_chrome", None)
         if sync is not None:
             sync()
+
+    def app_settings(self) -> Settings:
+        """The app's settings; the defaults when the app has none (a bare test app)."""
+        from pipedrive_tui.config import Settings  # imported late: the boot screen needs none
+
+        try:
+            settings = getattr(self.app, "settings", None)
+        except RuntimeError:  # the app has not loaded them yet
+            settings = None
+        return settings if isinstance(settings, Settings) else Settings()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""

@@ -36,6 +36,7 @@ from pipedrive_tui.screens.triage import TRIAGE_BINDINGS, DealTriage
 from pipedrive_tui.widgets.deal_summary import ContactCard, DealFacts, DealSummary, standard_fields
 from pipedrive_tui.widgets.field_list import FieldList, field_sections
 from pipedrive_tui.widgets.stage_strip import StageStrip
+from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
 __all__ = ["TABS", "DealDetailScreen"]
 
@@ -75,7 +76,7 @@ def _ids(value: Any) -> Iterable[int]:
             yield item
 
 
-class DealDetailScreen(AppScreen, TabbedDetail, DealTriage):
+class DealDetailScreen(AppScreen, TabbedDetail, DealTriage, VimKeys):
     """One deal in full, pushed over the board or the list; ``escape`` goes back."""
 
     CSS_PATH = str(locations.styles_dir() / "deal_detail.tcss")
@@ -95,6 +96,7 @@ class DealDetailScreen(AppScreen, TabbedDetail, DealTriage):
         ),
         *(_tab_binding(*tab) for tab in TABS),
         *TRIAGE_BINDINGS,
+        *VIM_BINDINGS,
     ]
 
     def __init__(self, session: AccountSession, deal_id: int, deal: Deal | None = None) -> None:

@@ -8,6 +8,12 @@ and times); the toolbar says when the sort covers only part of the list.
 
 A deal changed here so that it no longer fits the list (won while the Open tab is shown) stays
 where it is, drawn dimmed, until the next refresh: rows never vanish under the cursor.
+
+Settings: ``deals_columns`` names the columns (built-in ones and custom fields, in order; the
+``c`` picker still adds and removes custom fields for the session); ``auto_refresh`` refreshes
+the list while it is shown, asking only for the deals changed since the last refresh and
+merging them into the rows (the cursor stays on its deal), at the pace
+:class:`~pipedrive_tui.data.auto_refresh.RefreshPolicy` allows.
 """
 
 from __future__ import annotations
@@ -21,17 +27,32 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from pipedrive_tui import locations
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import Deal, Filter
 from pipedrive_tui.api.pagination import Page
-from pipedrive_tui.data.deals import DealQuery, StatusChoice
+from pipedrive_tui.data.auto_refresh import RefreshPolicy, once
+from pipedrive_tui.data.deals import (
+    ChangeMark,
+    DealQuery,
+    StatusChoice,
+    fetch_deal_changes,
+    newest_deal_update,
+)
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.screens.auto_refresh import AutoRefreshing
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.deals_actions import DealListActions
-from pipedrive_tui.screens.deals_columns import ListLookups, build_columns, scope_text, search_text
+from pipedrive_tui.screens.deals_columns import (
+    ListLookups,
+    build_columns,
+    choose_columns,
+    scope_text,
+    search_text,
+)
 from pipedrive_tui.screens.deals_rows import KEEP_ALL_CUSTOM, DealRows, count_text, empty_text
 from pipedrive_tui.screens.messages import Activity, DealSaved
 from pipedrive_tui.screens.triage import TRIAGE_BINDINGS, DealTriage
@@ -47,7 +68,7 @@ STATUSES: tuple[StatusChoice, ...] = get_args(StatusChoice)
 _RESORT_EVERY = 0.5
 
 
-class DealsScreen(AppScreen, DealListActions, DealTriage):
+class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
     """Every deal of a query, as a table: sort, search, filter, triage and open them."""
 
     CSS_PATH = str(locations.styles_dir() / "deals.tcss")
@@ -106,6 +127,12 @@ class DealsScreen(AppScreen, DealListActions, DealTriage):
         self._wanted: tuple[set[int], set[int]] = (set(), set())
         self._names_busy = False
         self._rebuilt = 0.0
+        self._columns_read = False
+        #: Auto-refresh: its timing, its timer, and where the next refresh starts.
+        self._auto: RefreshPolicy | None = None
+        self._auto_timer: Timer | None = None
+        self._since: ChangeMark | None = None
+        self._ticking = False
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="deals-body"):
@@ -121,6 +148,7 @@ class DealsScreen(AppScreen, DealListActions, DealTriage):
 
     def on_mount(self) -> None:
         self.search_box.display = False
+        self._auto = self._auto_policy()
         self._set_columns()
         self.load_lookups()
         self.reload()
@@ -161,6 +189,9 @@ class DealsScreen(AppScreen, DealListActions, DealTriage):
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
         self._show()
+        self._since = None
+        if self._auto is not None:
+            self.mark_changes()  # asked first: a change made during the load is not missed
         self.load_pages(stale)
         filter_id = self.deal_query.filter_id
         if filter_id is not None and filter_id not in self._filters:
@@ -285,6 +316,7 @@ class DealsScreen(AppScreen, DealListActions, DealTriage):
         except PipedriveError as error:
             self.notify(f"Stage, owner and field names: {error}", markup=False)
             return
+        self._read_columns_setting()
         self._set_columns()
         self._show()
 
@@ -305,11 +337,33 @@ class DealsScreen(AppScreen, DealListActions, DealTriage):
 
     # --- drawing ----------------------------------------------------------------------------
 
+    def _read_columns_setting(self) -> None:
+        """Once the deal fields are known: show the custom fields ``deals_columns`` names, and
+        say which names match no column."""
+        names = self.app_settings().deals_columns
+        if self._columns_read or not names:
+            return
+        self._columns_read = True
+        choice = choose_columns(names, self.lookups)
+        picked = [key for key in self.custom_keys if key not in choice.custom]
+        self.custom_keys = [*choice.custom, *picked]
+        if not self.rows.has_values_of(self.custom_keys):  # a long list dropped their values
+            self.reload()
+        if choice.unknown and once(self.session, "deals_columns"):
+            self.notify(choice.notice(), title="Config file", severity="warning", timeout=20,
+                        markup=False)  # fmt: skip
+
+    def _column_order(self) -> list[str] | None:
+        """The columns ``deals_columns`` names, in order (``None``: the built-in set)."""
+        names = self.app_settings().deals_columns
+        return list(choose_columns(names, self.lookups).keys) if names else None
+
     def _set_columns(self) -> None:
         me = self.session.me
         columns = build_columns(
             self.lookups, self.session.names, status=self.deal_query.status == "all",
             custom=self.custom_keys, default_currency=me.default_currency if me else None,
+            order=self._column_order(),
         )  # fmt: skip
         self.table.set_columns(columns)
         sort = self.rows.sort
@@ -395,3 +449,55 @@ class DealsScreen(AppScreen, DealListActions, DealTriage):
             self.notify("Every deal is loaded.")
             return
         self._more_wanted(float("inf"))
+
+    # --- auto-refresh -----------------------------------------------------------------------
+
+    def _auto_busy(self) -> bool:
+        """A load is under way: an auto-refresh tick waits for it."""
+        return bool(self.fetching)
+
+    @work(exclusive=True, group="deals-mark", exit_on_error=False)
+    async def mark_changes(self) -> None:
+        """Learn where the next incremental refresh starts (the newest deal update)."""
+        generation = self._generation
+        try:
+            mark = await newest_deal_update(self.session.client)
+        except PipedriveError as error:
+            self.log.warning(f"auto-refresh: no starting point: {error}")
+            return
+        if generation == self._generation:
+            self._since = mark
+
+    @work(exclusive=True, group="deals-auto", exit_on_error=False)
+    async def refresh_changes(self, note: str = "") -> None:
+        """Fetch only the deals changed since the last refresh, and merge them into the rows.
+
+        New deals that match appear, changed ones are redrawn where they are, and those that no
+        longer match (won on the Open tab, moved, deleted) leave; the cursor stays on its deal.
+        Without a starting point (the load failed) the list loads again instead.
+        """
+        generation, since = self._generation, self._since
+        try:
+            if self.error or since is None:
+                self.reload()
+                return
+            self.app.post_message(Activity("Checking for changed deals…"))
+            query = self.deal_query
+            shown = {d.id for d in self.rows.loaded} if query.filter_id is not None else ()
+            try:
+                changes = await fetch_deal_changes(self.session.client, query, since, shown=shown)
+            except PipedriveError as error:
+                self._refresh_failed(error)
+                return
+        finally:
+            self._ticking = False
+        if generation != self._generation:
+            return  # the list was loaded again meanwhile
+        self._since = changes.mark
+        if self.rows.merge(changes.belong, changes.leave):
+            self._rebuild()
+            self.table.set_marked(self.rows.marked)
+            self.table.refresh_cells()
+            self._want_names(changes.belong)
+        self._show()
+        self.app.post_message(Activity(note, refreshed=True))

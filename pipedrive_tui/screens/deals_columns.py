@@ -25,8 +25,11 @@ from pipedrive_tui.fields.numbers import format_money, to_decimal
 from pipedrive_tui.widgets.table_columns import TableColumn
 
 __all__ = [
+    "BUILTIN_COLUMNS",
+    "ColumnChoice",
     "ListLookups",
     "build_columns",
+    "choose_columns",
     "custom_fields",
     "money_cell",
     "scope_text",
@@ -41,6 +44,21 @@ _CUSTOM_WIDTHS = {
     "double": 9, "int": 8, "monetary": 13, "date": 10, "time": 8, "boolean": 5,
     "daterange": 23, "timerange": 17, "text": 20, "varchar": 16, "address": 20,
 }  # fmt: skip
+
+
+#: The list's own columns: key and header, in their default order.
+BUILTIN_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("title", "Title"), ("org", "Organization"), ("person", "Person"), ("value", "Value"),
+    ("stage", "Stage"), ("pipeline", "Pipeline"), ("owner", "Owner"), ("status", "Status"),
+    ("close", "Close date"), ("updated", "Updated"),
+)  # fmt: skip
+#: Pipedrive's keys of the deal fields the built-in columns show, as other names for them.
+_BUILTIN_ALIASES = {
+    "org_id": "org", "person_id": "person", "stage_id": "stage", "pipeline_id": "pipeline",
+    "owner_id": "owner", "user_id": "owner", "expected_close_date": "close",
+    "update_time": "updated",
+}  # fmt: skip
+_BUILTIN_KEYS = frozenset(key for key, _ in BUILTIN_COLUMNS)
 
 
 @dataclass
@@ -92,6 +110,77 @@ def custom_fields(lookups: ListLookups) -> list[tuple[str, str]]:
     """``(key, display name)`` of the custom deal fields, in Pipedrive's order."""
     catalog = FieldCatalog(lookups.deal_fields)
     return [(d.key, catalog.name(d.key)) for d in catalog.custom_fields()]
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """The columns a ``deals_columns`` setting names, as keys, and the names it got wrong.
+
+    Attributes:
+        keys: built-in column keys and custom-field keys, in the order given (no title, no
+            repeats).
+        unknown: the names that match no column (as written).
+        known: every name that would have matched a column (headers, then custom fields).
+    """
+
+    keys: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
+
+    @property
+    def custom(self) -> list[str]:
+        """The custom-field keys among :attr:`keys`."""
+        return [key for key in self.keys if key not in _BUILTIN_KEYS]
+
+    def notice(self) -> str:
+        """What to tell the user about the names that match no column (``""``: none)."""
+        if not self.unknown:
+            return ""
+        return (
+            f"deals_columns: no column is called {', '.join(map(repr, self.unknown))}. "
+            f"The columns are: {', '.join(self.known)}."
+        )
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def choose_columns(names: Sequence[str], lookups: ListLookups) -> ColumnChoice:
+    """Read a ``deals_columns`` setting: each name a built-in column (by its header, like
+    "Organization", or its key, like ``org`` or Pipedrive's ``org_id``) or a custom field (by
+    its name, or its key), case-insensitive.
+
+    Custom fields are known only once the deal fields are loaded: before, every name that is
+    not a built-in column is "unknown".
+    """
+    catalog = FieldCatalog(lookups.deal_fields)
+    wanted: dict[str, str] = {}
+    for key, label in BUILTIN_COLUMNS:
+        wanted.setdefault(_fold(label), key)
+        wanted.setdefault(key, key)
+    for alias, key in _BUILTIN_ALIASES.items():
+        wanted.setdefault(alias, key)
+    customs = catalog.custom_fields()
+    for definition in customs:
+        wanted.setdefault(_fold(catalog.name(definition.key)), definition.key)
+        wanted.setdefault(definition.key.casefold(), definition.key)
+    # Pipedrive's own names of the fields the built-in columns show ("Contact person"…).
+    for definition in catalog.builtin_fields():
+        key = _BUILTIN_ALIASES.get(definition.key, definition.key)
+        if key in _BUILTIN_KEYS:
+            wanted.setdefault(_fold(catalog.name(definition.key)), key)
+    keys: list[str] = []
+    unknown: list[str] = []
+    for name in names:
+        found = wanted.get(_fold(name))
+        if found is None:
+            unknown.append(name)
+        elif found != "title" and found not in keys:
+            keys.append(found)
+    known = [label for _, label in BUILTIN_COLUMNS]
+    known += [catalog.name(definition.key) for definition in customs]
+    return ColumnChoice(tuple(keys), tuple(unknown), tuple(known))
 
 
 def search_text(deal: Deal, names: NameBook) -> str:
@@ -158,8 +247,14 @@ def build_columns(
     status: bool = False,
     custom: Sequence[str] = (),
     default_currency: str | None = None,
+    order: Sequence[str] | None = None,
 ) -> list[TableColumn]:
     """The list's columns: the built-in ones, ``status`` when tabs mix them, then ``custom``.
+
+    ``order`` (a ``deals_columns`` setting, as :func:`choose_columns` reads it) shows exactly
+    those columns in that order instead, after the title; its custom fields show while they
+    are in ``custom`` (the ``c`` picker may drop them), and custom fields picked that it does
+    not name follow. ``status`` then adds the status column only when ``order`` leaves it out.
 
     On a narrow terminal the table drops columns from the highest priority number down; at 80
     columns title, organization, value, stage and owner remain.
@@ -223,11 +318,10 @@ def build_columns(
                     width=12, priority=5, sort_key=lambda d: pipeline_rank.get(d.pipeline_id or 0)),
         TableColumn("owner", "Owner", text(user), width=11, sort_key=folded(user)),
     ]  # fmt: skip
-    if status:
-        columns.append(
-            TableColumn("status", "Status", lambda d: d.status, width=6, priority=3,
-                        sort_key=lambda d: _STATUS_ORDER.get(d.status, 3))
-        )  # fmt: skip
+    status_column = TableColumn(
+        "status", "Status", lambda d: d.status, width=6, priority=3,
+        sort_key=lambda d: _STATUS_ORDER.get(d.status, 3),
+    )  # fmt: skip
     columns += [
         TableColumn("close", "Close date",
                     lambda d: d.expected_close_date.isoformat() if d.expected_close_date else "",
@@ -236,8 +330,25 @@ def build_columns(
                     sort_key=lambda d: _timestamp(d.update_time)),
     ]  # fmt: skip
     catalog = FieldCatalog(lookups.deal_fields)
-    for key in custom:
+
+    def custom_column(key: str) -> TableColumn | None:
         definition = catalog.get(key)
-        if definition is not None:
-            columns.append(_custom_column(definition, catalog.name(key), context))
-    return columns
+        return _custom_column(definition, catalog.name(key), context) if definition else None
+
+    if order is None:
+        if status:
+            columns.insert(-2, status_column)
+        columns += [c for key in custom if (c := custom_column(key)) is not None]
+        return columns
+    builtin = {column.key: column for column in (*columns, status_column)}
+    chosen = [builtin["title"]]
+    for key in order:
+        found = builtin.get(key) if key in _BUILTIN_KEYS else None
+        if found is None and key in custom:
+            found = custom_column(key)
+        if found is not None and found not in chosen:
+            chosen.append(found)
+    if status and "status" not in order:
+        chosen.append(status_column)
+    chosen += [c for key in custom if key not in order and (c := custom_column(key)) is not None]
+    return chosen

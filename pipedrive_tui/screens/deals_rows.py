@@ -19,7 +19,7 @@ and the process's resident size grows ~5.5 kB a deal (1 GB at 100k). Two things 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +96,8 @@ class DealRows:
         self._text = text
         self._haystacks: dict[int, str] = {}
         self._last: tuple[str, int, list[Deal]] | None = None
+        #: Deals an auto-refresh added before their page came: the page must not list them twice.
+        self._merged: set[int] = set()
 
     @property
     def narrowed(self) -> bool:
@@ -105,11 +107,15 @@ class DealRows:
     def add(self, deals: Iterable[Deal]) -> int:
         """Append the deals that match the query (a saved filter ignores the other criteria)."""
         before = len(self.loaded)
+        merged = self._merged
         for deal in deals:
-            if self.query.matches(deal):
-                self.loaded.append(self._slim(compact(deal)))
-            else:
+            if not self.query.matches(deal):
                 self.dropped += 1
+            elif merged and deal.id in merged:
+                merged.discard(deal.id)
+                self.replace(compact(deal))
+            else:
+                self.loaded.append(self._slim(compact(deal)))
         if self.kept is None and len(self.loaded) > self._keep_all_up_to:
             self.kept = set(self.columns)
             for deal in self.loaded:
@@ -147,6 +153,35 @@ class DealRows:
         else:
             self.marked.add(deal.id)
         return True
+
+    def merge(self, deals: Iterable[Deal], leave: Collection[int]) -> bool:
+        """Put changed deals in and drop those that left the list; ``True`` when rows changed.
+
+        New versions take the place of the old ones, new deals go last (Pipedrive's order is by
+        id); marks of rows changed here are cleared. Call :meth:`rebuild` afterwards.
+        """
+        index = {deal.id: i for i, deal in enumerate(self.loaded)}
+        touched = False
+        for deal in deals:
+            stored = self._slim(compact(deal))
+            found = index.get(deal.id)
+            if found is None:
+                index[deal.id] = len(self.loaded)
+                self.loaded.append(stored)
+                self._merged.add(deal.id)
+            else:
+                self.loaded[found] = stored
+            self.marked.discard(deal.id)
+            self._haystacks.pop(deal.id, None)
+            touched = True
+        gone = set(leave) & index.keys()
+        if gone:
+            self.loaded[:] = [deal for deal in self.loaded if deal.id not in gone]
+            self.marked -= gone
+            touched = True
+        if touched:
+            self._last = None
+        return touched
 
     def find(self, deal_id: int) -> Deal | None:
         """The loaded deal with this id."""

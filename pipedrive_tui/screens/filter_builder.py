@@ -42,6 +42,7 @@ from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields.filter_words import FilterVocabulary, condition_words
 from pipedrive_tui.screens.confirm import ConfirmScreen
 from pipedrive_tui.widgets.safe_text import safe_line
+from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
 __all__ = ["ConditionScreen", "FilterBuilderScreen"]
 
@@ -270,7 +271,7 @@ class ConditionScreen(ModalScreen[DraftCondition | None]):
         self.dismiss(None)
 
 
-class FilterBuilderScreen(Screen[Filter | None]):
+class FilterBuilderScreen(Screen[Filter | None], VimKeys):
     """The condition builder of one filter (new or existing); dismisses with the saved filter."""
 
     CSS_PATH = CSS
@@ -286,6 +287,7 @@ class FilterBuilderScreen(Screen[Filter | None]):
         Binding("ctrl+s", "save", "Save", id="builder.save", tooltip="Check and save the filter"),
         Binding("escape", "close", "Close", id="builder.close",
                 tooltip="Close (asks when something changed)"),
+        *VIM_BINDINGS,
     ]  # fmt: skip
 
     def __init__(self, session: AccountSession, draft: FilterDraft, filter_id: int | None) -> None:

@@ -33,6 +33,7 @@ from pipedrive_tui.screens.messages import Activity
 from pipedrive_tui.screens.triage import notify_reverted, refuse_read_only
 from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 from pipedrive_tui.widgets.safe_text import safe_line
+from pipedrive_tui.widgets.vim_keys import VIM_JUMP_BINDINGS, VimKeys
 
 __all__ = ["FiltersScreen", "visibility"]
 
@@ -47,7 +48,7 @@ def visibility(value: str | None) -> str:
             "7": "Shared with the whole company"}.get(value or "", value or "unknown")  # fmt: skip
 
 
-class FiltersScreen(AppScreen):
+class FiltersScreen(AppScreen, VimKeys):
     """Every saved filter, grouped by type, with the highlighted one in words."""
 
     CSS_PATH = str(locations.styles_dir() / "filters.tcss")
@@ -66,6 +67,7 @@ class FiltersScreen(AppScreen):
                 tooltip="Fetch the filters again"),
         Binding("j", "move(1)", "Down", id="filters.down", show=False, tooltip="Next filter"),
         Binding("k", "move(-1)", "Up", id="filters.up", show=False, tooltip="Previous filter"),
+        *VIM_JUMP_BINDINGS,
     ]  # fmt: skip
 
     def __init__(self, session: AccountSession) -> None:

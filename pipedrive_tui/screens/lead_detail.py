@@ -41,6 +41,7 @@ from pipedrive_tui.widgets.lead_labels import LabelChips
 from pipedrive_tui.widgets.lead_summary import LeadFacts, LeadSummary, standard_lead_fields
 from pipedrive_tui.widgets.safe_text import safe_line
 from pipedrive_tui.widgets.timeline import stamp
+from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
 __all__ = ["LeadDetailScreen"]
 
@@ -117,7 +118,7 @@ class LeadMailTab(DealTab):
                 self.app.push_screen(MailThreadScreen(self.session, thread.id, "", thread))
 
 
-class LeadDetailScreen(AppScreen, TabbedDetail, LeadTriage):
+class LeadDetailScreen(AppScreen, TabbedDetail, LeadTriage, VimKeys):
     """One lead in full, pushed over the leads list; ``escape`` goes back."""
 
     CSS_PATH = [
@@ -134,6 +135,7 @@ class LeadDetailScreen(AppScreen, TabbedDetail, LeadTriage):
         *(Binding(key, f"show_tab('{pane}')", title, id=f"lead_detail.tab_{pane}", show=False,
                   tooltip=f"Show the {title.lower()} tab") for pane, title, key in TABS),
         *LEAD_TRIAGE_BINDINGS,
+        *VIM_BINDINGS,
     ]  # fmt: skip
 
     def __init__(self, session: AccountSession, lead_id: str, lead: Lead | None = None) -> None:

@@ -8,6 +8,9 @@ which also finds leads not loaded yet, by title, notes and custom fields.
 
 A lead changed here so that it no longer fits the view (archived while the inbox is shown,
 converted into a deal) stays where it is, dimmed, until the next refresh.
+
+With ``auto_refresh`` on, the list refreshes itself while shown, asking only for the leads
+changed since the last refresh (:func:`~pipedrive_tui.data.leads.fetch_lead_changes`).
 """
 
 from __future__ import annotations
@@ -22,21 +25,28 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from pipedrive_tui import locations
+from pipedrive_tui.api.endpoints import V1_MAX_LIMIT
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import Filter, Lead
 from pipedrive_tui.api.pagination import Page
+from pipedrive_tui.data.auto_refresh import RefreshPolicy
+from pipedrive_tui.data.deals import ChangeMark, probe_mark
 from pipedrive_tui.data.leads import (
     LeadQuery,
     LeadRows,
     LeadView,
+    fetch_lead_changes,
     lead_count_text,
     lead_empty_text,
+    reread_leads,
 )
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields.text import clean_line
+from pipedrive_tui.screens.auto_refresh import AutoRefreshing
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.lead_triage import LEAD_TRIAGE_BINDINGS, LeadTriage
 from pipedrive_tui.screens.leads_columns import (
@@ -45,7 +55,7 @@ from pipedrive_tui.screens.leads_columns import (
     lead_scope_text,
     lead_search_text,
 )
-from pipedrive_tui.screens.messages import LabelsChanged, LeadGone, LeadSaved
+from pipedrive_tui.screens.messages import Activity, LabelsChanged, LeadGone, LeadSaved
 from pipedrive_tui.screens.paged import PagedLoading, SearchBox
 from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 from pipedrive_tui.widgets.lead_table import LeadTable
@@ -59,7 +69,7 @@ SEARCH_MIN = 2
 SEARCH_LIMIT = 50
 
 
-class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
+class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing):
     """Every lead of a query, as a table: narrow, search, sort, triage and open them."""
 
     CSS_PATH = str(locations.styles_dir() / "leads.tcss")
@@ -111,6 +121,11 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         self._gone: set[str] = set()
         #: Search hits fetched in full this session (a retyped search costs nothing more).
         self._fetched: dict[str, Lead] = {}
+        #: Auto-refresh: its timing, its timer, and where the next refresh starts.
+        self._auto: RefreshPolicy | None = None
+        self._auto_timer: Timer | None = None
+        self._since: ChangeMark | None = None
+        self._ticking = False
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="leads-body"):
@@ -130,6 +145,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
 
     def on_mount(self) -> None:
         self.search_box.display = False
+        self._auto = self._auto_policy()
         self._set_columns()
         self._peek_lookups()
         self.load_lookups()
@@ -165,6 +181,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
         self._show()
+        self._since = None
         self.load_pages(stale)
         filter_id = self.lead_query.filter_id
         if filter_id is not None and filter_id not in self._filters:
@@ -530,3 +547,59 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage):
         found = await asyncio.gather(*(one(i) for i in lead_ids))
         leads = {lead.id: lead for lead in found if lead is not None}
         return leads, len(lead_ids) - len(leads)
+
+    # --- auto-refresh -----------------------------------------------------------------------
+
+    def _auto_busy(self) -> bool:
+        """A load is under way: an auto-refresh tick waits for it."""
+        return bool(self.fetching or self.searching_server)
+
+    def _on_one_page(self) -> bool:
+        """Whether the whole list came on one page (a refresh then reads that page again)."""
+        return not self.more and self.fetched <= (self.page_size or V1_MAX_LIMIT)
+
+    @work(exclusive=True, group="leads-auto", exit_on_error=False)
+    async def refresh_changes(self, note: str = "") -> None:
+        """Fetch only the leads changed since the last refresh, and merge them into the rows.
+
+        New leads appear, changed ones are redrawn where they are, and those that left the view
+        (archived, unarchived, given to another owner; deleted too when the list fits on one
+        page) go; the cursor stays on its lead. A list on one page is read again (one request);
+        a longer one asks for the changes since the newest update it holds. After an error the
+        list loads again instead.
+        """
+        generation, since = self._generation, self._since
+        client, query = self.session.client, self.lead_query
+        try:
+            if self.error:
+                self.reload()
+                return
+            if since is None:  # the first refresh since the load: start at the newest it has
+                since = probe_mark(self.rows.loaded)
+            self.app.post_message(Activity("Checking for changed leads…"))
+            shown = {lead.id for lead in self.rows.loaded}
+            try:
+                if self._on_one_page():
+                    changes = await reread_leads(
+                        client, query, since, shown=shown, limit=self.page_size
+                    )
+                else:
+                    changes = await fetch_lead_changes(client, query, since, shown=shown)
+            except PipedriveError as error:
+                self._refresh_failed(error)
+                return
+        finally:
+            self._ticking = False
+        if generation != self._generation:
+            return  # the list was loaded again meanwhile
+        self._since = changes.mark
+        if not changes.complete:  # it outgrew its page: the next pages load as usual
+            self.more, self._pages = True, None
+        fresh = [self._expected(lead) for lead in changes.belong]
+        if self.rows.merge(fresh, changes.leave):
+            self._rebuild()
+            self.table.set_marked(self.rows.marked)
+            self.table.refresh_cells()
+            self._want_names(fresh)
+        self._show()
+        self.app.post_message(Activity(note, refreshed=True))

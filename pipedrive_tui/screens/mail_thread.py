@@ -41,6 +41,7 @@ from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 from pipedrive_tui.widgets.mail_message import MailMessageView, MessageFacts
 from pipedrive_tui.widgets.safe_text import safe_line
 from pipedrive_tui.widgets.timeline import stamp
+from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
 __all__ = ["MailThreadScreen", "RenderedThread", "ThreadSummary", "group_threads", "render_thread"]
 
@@ -161,7 +162,7 @@ def render_thread(messages: Iterable[MailMessage]) -> RenderedThread:
     return RenderedThread(tuple(facts), tuple(links))
 
 
-class MailThreadScreen(AppScreen, MailTriage):
+class MailThreadScreen(AppScreen, MailTriage, VimKeys):
     """The messages of a mail thread, oldest first, with their bodies; escape goes back."""
 
     CSS_PATH = [
@@ -180,6 +181,7 @@ class MailThreadScreen(AppScreen, MailTriage):
         Binding("y", "copy_link", "Copy link", id="mail_thread.copy_link", show=False,
                 tooltip="Copy one of the thread's numbered links (OSC 52)"),
         *MAIL_TRIAGE_BINDINGS,
+        *VIM_BINDINGS,
     ]  # fmt: skip
 
     def __init__(

@@ -18,6 +18,7 @@ from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.messages import Activity
 from pipedrive_tui.widgets.safe_text import safe_line
+from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
 __all__ = ["AccountFacts", "OverviewScreen"]
 
@@ -35,12 +36,17 @@ class AccountFacts:
     lead_labels: int = 0
 
 
-class OverviewScreen(AppScreen):
+class OverviewScreen(AppScreen, VimKeys):
     """Pipelines with their stages (probability, rotting), and the account's lookups."""
 
     BINDINGS = [
         Binding("r", "refresh", "Refresh", id="overview.refresh", tooltip="Fetch again"),
-    ]
+        Binding("c", "app.connect", "Connect", id="overview.connect",
+                tooltip="Connect a Pipedrive account (or another profile)"),
+        Binding("x", "app.sign_out", "Sign out", id="overview.sign_out",
+                tooltip="Forget this profile's stored token and show the demo account"),
+        *VIM_BINDINGS,
+    ]  # fmt: skip
 
     facts: var[AccountFacts | None] = var(None)
     error: var[str] = var("")
@@ -51,13 +57,38 @@ class OverviewScreen(AppScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="overview-body"):
+            yield Static(id="overview-account")
             yield Static("Pipelines and stages", classes="section-title")
             yield LoadingIndicator(id="overview-loading")
             yield Static(id="overview-message")
             yield DataTable(id="overview-stages", cursor_type="row", zebra_stripes=True)
             yield Static(id="overview-facts")
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show_account()
+
+    def _show_account(self) -> None:
+        """Which account, profile and token store this is (never the token)."""
+        settings = getattr(self.app, "_settings", None)
+        line = Text()
+        if self.session.is_demo:
+            line.append("The demo account. ", style="bold")
+            line.append("c connects yours (company domain and API token).")
+        else:
+            domain = self.session.company_domain
+            line.append_text(safe_line(f"{domain}.pipedrive.com" if domain else "Your account"))
+            if settings is not None:
+                store = {"keyring": "the system keyring", "file": "the config file"}
+                where = store.get(settings.token_store or "", "the environment or config file")
+                line.append(" · profile “")
+                line.append_text(safe_line(settings.profile))
+                line.append(f"” · token in {where}")
+            line.append(" · c connects another, x signs out")
+        self.query_one("#overview-account", Static).update(line)
+
     def on_mount(self) -> None:
+        self._show_account()
         table = self.query_one("#overview-stages", DataTable)
         table.add_columns("Pipeline", "Stage", "Win probability", "Rotting")
         self._show()

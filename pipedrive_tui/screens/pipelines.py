@@ -5,6 +5,10 @@ organizations are resolved per page and the cards redrawn. ``s`` cycles the deal
 open → won → lost → all (won and lost cards carry a status marker). With a saved filter,
 Pipedrive ignores pipeline, status and owner, so deals failing :meth:`DealQuery.matches` are
 dropped here.
+
+Settings: ``default_pipeline`` (a name or an id) is the pipeline the board opens on;
+``auto_refresh`` refreshes the board while it is shown, asking only for the deals changed since
+the last refresh (see :mod:`pipedrive_tui.data.auto_refresh`).
 """
 
 from __future__ import annotations
@@ -17,14 +21,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import LoadingIndicator, Static
 
 from pipedrive_tui import locations
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import Deal, Filter, Pipeline
-from pipedrive_tui.data.deals import DealQuery, StatusChoice
+from pipedrive_tui.data.auto_refresh import RefreshPolicy, once
+from pipedrive_tui.data.deals import (
+    ChangeMark,
+    DealQuery,
+    StatusChoice,
+    fetch_deal_changes,
+    newest_deal_update,
+)
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields import clean_line
+from pipedrive_tui.screens.auto_refresh import AutoRefreshing
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.messages import Activity, DealSaved
 from pipedrive_tui.screens.pipelines_cards import BoardDeals
@@ -32,7 +45,7 @@ from pipedrive_tui.screens.triage import TRIAGE_BINDINGS, DealTriage
 from pipedrive_tui.widgets.board import Board
 from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 
-__all__ = ["STATUS_CYCLE", "PipelinesScreen"]
+__all__ = ["STATUS_CYCLE", "PipelinesScreen", "find_pipeline"]
 
 #: What ``s`` cycles through.
 STATUS_CYCLE: tuple[StatusChoice, ...] = get_args(StatusChoice)
@@ -45,7 +58,18 @@ _STATUS_TITLES = {
 }
 
 
-class PipelinesScreen(AppScreen, DealTriage):
+def find_pipeline(pipelines: list[Pipeline], wanted: str) -> Pipeline | None:
+    """The pipeline ``wanted`` names: its id (``"3"``), else its name (any case and spacing)."""
+    text = wanted.strip()
+    if text.isdigit():
+        found = next((p for p in pipelines if p.id == int(text)), None)
+        if found is not None:
+            return found
+    folded = " ".join(text.split()).casefold()
+    return next((p for p in pipelines if " ".join(p.name.split()).casefold() == folded), None)
+
+
+class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
     """A kanban of one pipeline's stages; cards move between stages, get won or lost."""
 
     CSS_PATH = str(locations.styles_dir() / "pipelines.tcss")
@@ -86,6 +110,14 @@ class PipelinesScreen(AppScreen, DealTriage):
         self._focused_stage: int | None = None
         self._triaged: int | None = None
         self._pages = 0
+        #: ``default_pipeline`` is read on the first load only (later the user's choice wins).
+        self._default_read = False
+        #: Auto-refresh: its timing, its timer, and where the next refresh starts.
+        self._auto: RefreshPolicy | None = None
+        self._auto_timer: Timer | None = None
+        self._since: ChangeMark | None = None
+        self._ticking = False
+        self._load_number = 0
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="pipelines-body"):
@@ -96,6 +128,7 @@ class PipelinesScreen(AppScreen, DealTriage):
             yield Board(id="pipelines-board")
 
     def on_mount(self) -> None:
+        self._auto = self._auto_policy()
         self._show()
         self.load_board()
 
@@ -142,6 +175,8 @@ class PipelinesScreen(AppScreen, DealTriage):
         self.error = self.partial_error = ""
         self.is_loading = True
         self._pages = 0
+        self._since = None
+        self._load_number += 1
         board = self._board
         board.clear()
         if any(s.pipeline_id != self.pipeline_id for s in board.stages):
@@ -154,6 +189,7 @@ class PipelinesScreen(AppScreen, DealTriage):
                 for kind in ("pipelines", "stages", "users"):
                     await lookups.get(kind, refresh=True)
             self._pipelines = await lookups.pipelines()
+            self._read_default_pipeline()
             known = {p.id for p in self._pipelines}
             if self.pipeline_id not in known:
                 self.pipeline_id = self._pipelines[0].id if self._pipelines else None
@@ -173,7 +209,31 @@ class PipelinesScreen(AppScreen, DealTriage):
             self.app.post_message(Activity("", refreshed=True))
             return
         self._redraw()
+        if self._auto is not None:
+            self.mark_changes()  # asked first: a change made during the load is not missed
         await self._load_deals(self.deal_query)
+
+    def _read_default_pipeline(self) -> None:
+        """On the first load, open the ``default_pipeline`` setting's pipeline (unless one was
+        asked for already), or say that it names none and open the first."""
+        wanted = self.app_settings().default_pipeline
+        if self._default_read or not self._pipelines:
+            return
+        self._default_read = True
+        if self.pipeline_id is not None or not wanted or not wanted.strip():
+            return
+        found = find_pipeline(self._pipelines, wanted)
+        if found is not None:
+            self.pipeline_id = found.id
+            return
+        if not once(self.session, "default_pipeline"):
+            return
+        names = ", ".join(f"{p.name} (id {p.id})" for p in self._pipelines)
+        self.notify(
+            f"default_pipeline = {wanted!r} matches no pipeline; the board opens on the first. "
+            f"The pipelines are: {names}.",
+            title="Config file", severity="warning", timeout=20, markup=False,
+        )  # fmt: skip
 
     async def _load_deals(self, query: DealQuery) -> None:
         names = self.session.names
@@ -411,3 +471,66 @@ class PipelinesScreen(AppScreen, DealTriage):
                 self.set_filter(choice.key)
 
         self.app.push_screen(ChoicePicker("Saved deals filter", choices, self.filter_id), chosen)
+
+    # --- auto-refresh -----------------------------------------------------------------------
+
+    def _auto_busy(self) -> bool:
+        """A load is under way: an auto-refresh tick waits for it."""
+        return bool(self.is_loading)
+
+    @work(exclusive=True, group="pipelines-mark", exit_on_error=False)
+    async def mark_changes(self) -> None:
+        """Learn where the next incremental refresh starts (the newest deal update)."""
+        number = self._load_number
+        try:
+            mark = await newest_deal_update(self.session.client)
+        except PipedriveError as error:
+            self.log.warning(f"auto-refresh: no starting point: {error}")
+            return
+        if number == self._load_number:
+            self._since = mark
+
+    @work(exclusive=True, group="pipelines-auto", exit_on_error=False)
+    async def refresh_changes(self, note: str = "") -> None:
+        """Fetch only the deals changed since the last refresh, and merge them into the board.
+
+        Deals new to the pipeline appear, changed ones move to their stage, and those that no
+        longer match (won while open deals are shown, moved to another pipeline, deleted)
+        leave; the cursor stays on its card. Without a starting point the board loads again.
+        """
+        number, since = self._load_number, self._since
+        try:
+            if self.error or since is None:
+                self.load_board()
+                return
+            self.app.post_message(Activity("Checking for changed deals…"))
+            query = self.deal_query
+            try:
+                changes = await fetch_deal_changes(
+                    self.session.client, query, since, shown=self._board.deals
+                )
+            except PipedriveError as error:
+                self._refresh_failed(error)
+                return
+            if number != self._load_number:
+                return  # the board was loaded again meanwhile
+            self._since = changes.mark
+            fresh = changes.belong
+            for deal in fresh:
+                self._board.put(deal)
+            for deal_id in changes.leave:
+                self._board.deals.pop(deal_id, None)
+            if fresh or changes.leave:
+                self._redraw()
+            if fresh:
+                names = self.session.names
+                try:
+                    await names.resolve((d.person_id for d in fresh), (d.org_id for d in fresh))
+                except PipedriveError as error:
+                    self.log.warning(f"names not resolved: {error}")
+                else:
+                    self._board.forget_cards([deal.id for deal in fresh])
+                    self._redraw()
+        finally:
+            self._ticking = False
+        self.app.post_message(Activity(note, refreshed=True))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -12,11 +14,10 @@ __all__ = ["CONNECT_HINT", "SHORT_HINT", "AccountBar"]
 
 #: The one-line hint the demo shows on how to connect a real account.
 CONNECT_HINT = (
-    "Demo account, nothing here is real. To connect yours: set PIPEDRIVE_API_TOKEN and "
-    "PIPEDRIVE_COMPANY_DOMAIN, then restart."
+    "Demo account, nothing here is real. Press A (or click here) to connect your Pipedrive account."
 )
 #: The same hint for narrow terminals (fits 80 columns with the badge).
-SHORT_HINT = "Connect yours: set PIPEDRIVE_API_TOKEN and PIPEDRIVE_COMPANY_DOMAIN"
+SHORT_HINT = "Nothing here is real. A: connect your Pipedrive account"
 
 
 class AccountBar(Widget):
@@ -27,10 +28,17 @@ class AccountBar(Widget):
     AccountBar { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    class Clicked(Message):
+        """The bar was clicked: the app offers to connect (or switch) an account."""
+
     is_demo: reactive[bool] = reactive(False)
     company: reactive[str] = reactive("")
     user: reactive[str] = reactive("")
     read_only: reactive[bool] = reactive(False)
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Clicked())
 
     def render(self) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")

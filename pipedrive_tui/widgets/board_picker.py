@@ -16,6 +16,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from pipedrive_tui.widgets.safe_text import safe_line
+from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
 __all__ = ["Choice", "ChoicePicker"]
 
@@ -32,11 +33,12 @@ class Choice:
     hint: str = ""
 
 
-class ChoicePicker(ModalScreen[Choice | None]):
+class ChoicePicker(ModalScreen[Choice | None], VimKeys):
     """Lists choices with the current one highlighted; Enter picks, Escape cancels (``None``)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing")
+        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
+        *VIM_BINDINGS,
     ]
     DEFAULT_CSS = """
     ChoicePicker { align: center middle; }

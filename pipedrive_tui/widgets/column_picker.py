@@ -13,11 +13,12 @@ from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from pipedrive_tui.widgets.safe_text import safe_line
+from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
 __all__ = ["ColumnPicker"]
 
 
-class ColumnPicker(ModalScreen[list[str] | None]):
+class ColumnPicker(ModalScreen[list[str] | None], VimKeys):
     """Space ticks a column, Enter applies the ticked keys (in list order), Escape cancels."""
 
     BINDINGS = [
@@ -26,6 +27,7 @@ class ColumnPicker(ModalScreen[list[str] | None]):
             "enter", "apply", "Apply", id="columns.apply", priority=True,
             tooltip="Show the ticked columns",
         ),
+        *VIM_BINDINGS,
     ]  # fmt: skip
     DEFAULT_CSS = """
     ColumnPicker { align: center middle; }

@@ -295,7 +295,7 @@ async def test_a_token_revoked_mid_session(
     assert (await client.get_deal(1)).id == 1
     with pytest.raises(e.AuthenticationError) as caught:
         await client.get_current_user()
-    assert caught.value.status == 401 and "pipedrive-tui login" in str(caught.value)
+    assert caught.value.status == 401 and "Connect a Pipedrive account" in str(caught.value)
     with pytest.raises(e.AuthenticationError):
         await client.list_users()
     assert [s for _m, _p, s in sent(demo)] == [200, 200, 401, 401]  # a 401 is never retried

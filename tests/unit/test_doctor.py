@@ -267,3 +267,22 @@ async def test_run_doctor_writes_to_the_stream_it_is_given() -> None:
     code = await run_doctor(Settings(demo=True, demo_size=20), out=out, env={})
     assert code == 0
     assert "✓ API v2:" in out.getvalue()
+
+
+def test_doctor_reads_a_profile_whose_token_is_in_the_keyring(
+    capsys: pytest.CaptureFixture[str], server: DemoHTTPServer
+) -> None:
+    from pipedrive_tui import credentials
+    from tests.accounts import FakeKeyring
+
+    credentials.set_keyring_backend(FakeKeyring())
+    credentials.save_account("work", company_domain=None, token=TOKEN, base_url=server.url)
+    code, out = run(capsys, "doctor", "--profile", "work")
+    assert code == 0, out
+    assert "the system keyring, profile “work”" in line(out, "token")
+    assert line(out, "API v1").startswith("✓")
+    # The same profile name before the subcommand works too; an unknown one is the demo.
+    code, out = run(capsys, "--profile", "work", "doctor")
+    assert code == 0 and server.url in line(out, "account")
+    code, out = run(capsys, "doctor", "--profile", "bad/name")
+    assert code == 2 and "profile" in out
