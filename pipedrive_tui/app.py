@@ -19,6 +19,7 @@ from textual.screen import Screen
 from pipedrive_tui import locations
 from pipedrive_tui.app_accounts import DEFAULT_PROFILE, MODES, AccountActions, SessionFactory
 from pipedrive_tui.app_offline import OfflineWatch
+from pipedrive_tui.app_store import StoreKeeping
 from pipedrive_tui.commands import (
     AccountProvider,
     DealSearchProvider,
@@ -53,7 +54,7 @@ Boot = Callable[[], "tuple[AccountSession, Settings]"]
 __all__ = ["PipedriveApp"]
 
 
-class PipedriveApp(AccountActions, OfflineWatch):
+class PipedriveApp(AccountActions, OfflineWatch, StoreKeeping):
     """The terminal client of one Pipedrive account (or of the demo account)."""
 
     TITLE = "pipedrive-tui"
@@ -270,6 +271,7 @@ class PipedriveApp(AccountActions, OfflineWatch):
         for warning in self.warnings:
             self.notify(warning, title="Config file", severity="warning", timeout=20, markup=False)
         self._offer_connect()
+        self.store_notice()
 
     def _offer_connect(self) -> None:
         """``--profile NAME`` for a profile with no token yet: ask for one at once."""
@@ -349,6 +351,7 @@ class PipedriveApp(AccountActions, OfflineWatch):
         if self._unsubscribe is not None:
             self._unsubscribe()
         self._forget_offline()
+        self.store_notice()
         self._activity = self._refreshed = ""
         self.sub_title = "DEMO account" if self.session.is_demo else ""
         self._unsubscribe = self.session.client.rate_limit.subscribe(self._on_rate_limit)
@@ -475,6 +478,7 @@ class PipedriveApp(AccountActions, OfflineWatch):
     @on(DealSaved)
     def _forward_deal_saved(self, message: DealSaved) -> None:
         """Tell every screen that shows deals about a confirmed change."""
+        self.keep_records("deal", [message.deal])
         for screen in self._screens():
             screen.post_message(DealSaved(message.deal))
 
@@ -494,6 +498,7 @@ class PipedriveApp(AccountActions, OfflineWatch):
     def _forward_thread_saved(self, message: ThreadSaved) -> None:
         """Tell every screen that shows mail threads about a change."""
         self.session.mail.note_thread(message.thread)
+        self.keep_records("mail_thread", [message.thread])
         for screen in self._screens():
             screen.post_message(ThreadSaved(message.thread))
 
@@ -508,6 +513,7 @@ class PipedriveApp(AccountActions, OfflineWatch):
     @on(LeadGone)
     def _forward_lead_gone(self, message: LeadGone) -> None:
         """Tell every screen that shows leads that one was converted into a deal."""
+        self.drop_records("lead", [message.lead_id])
         for screen in self._screens():
             screen.post_message(LeadGone(message.lead_id, message.deal_id))
 

@@ -4,7 +4,7 @@ The client marks its :class:`~pipedrive_tui.api.ratelimit.RateLimitState` unreac
 request fails for want of a connection, an answer, a working server or tokens, and reachable as
 soon as any answer arrives. While it is unreachable, :class:`OfflineWatch` asks one cheap question
 (``GET /v1/users/me``, 2 tokens) after 10 s, then 20, 40… at most every 5 minutes: never a storm.
-When Pipedrive answers, the app says so and refreshes the screen on show.
+When the probe finds Pipedrive again, the app says so and refreshes the screen on show.
 """
 
 from __future__ import annotations
@@ -53,9 +53,20 @@ class OfflineWatch(App[None]):
             self._was_unreachable = False
             self._stop_probe()
             self.notify("Pipedrive answers again.", title="Back online", timeout=6)
-            refresh = getattr(self.screen, "action_refresh", None)
-            if callable(refresh):
-                refresh()
+
+    def _catch_up(self) -> None:
+        """After a probe found Pipedrive again: refresh the screen on show.
+
+        Only what changed meanwhile (lists with a change mark), else a plain refresh. A request
+        the user made (``r``) that brings Pipedrive back needs no second refresh, so this runs
+        only after the app's own probe.
+        """
+        screen = self.screen
+        refresh = getattr(screen, "refresh_changes", None) or getattr(
+            screen, "action_refresh", None
+        )
+        if callable(refresh):
+            refresh()
 
     def _schedule_probe(self) -> None:
         delay = PROBE_DELAYS[min(self._probe_attempt, len(PROBE_DELAYS) - 1)]
@@ -90,6 +101,7 @@ class OfflineWatch(App[None]):
             if session.client.rate_limit.unreachable is not None and self._probe_timer is None:
                 self._schedule_probe()
             return False
+        self._catch_up()
         return True
 
     def offline_reason(self) -> str | None:

@@ -140,8 +140,12 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_session(settings: Settings) -> AccountSession:
-    """The client, lookups and account facts for the configured account (or the demo)."""
+def build_session(settings: Settings, *, keep_records: bool = True) -> AccountSession:
+    """The client, lookups and account facts for the configured account (or the demo).
+
+    ``keep_records``: open the account's local record store (``doctor`` and ``serve`` only
+    check the settings, and create no files).
+    """
     from pipedrive_tui.api.client import PipedriveClient
     from pipedrive_tui.api.ratelimit import Limiter
     from pipedrive_tui.api.transport import company_base_url
@@ -149,6 +153,7 @@ def build_session(settings: Settings) -> AccountSession:
     from pipedrive_tui.data.cache import DiskCache, account_key
     from pipedrive_tui.data.lookups import Lookups
     from pipedrive_tui.data.session import AccountSession
+    from pipedrive_tui.data.store import RecordStore
 
     options: dict[str, Any] = {
         "timeout": settings.timeout,
@@ -184,9 +189,11 @@ def build_session(settings: Settings) -> AccountSession:
     else:
         options["api_token"] = token
     client = PipedriveClient(base_url, **options)
-    cache = DiskCache(locations.cache_dir(), account_key(base_url, token))
+    key = account_key(base_url, token)
+    cache = DiskCache(locations.cache_dir(), key)
+    store = RecordStore.for_account(key) if keep_records else None
     domain = settings.company_domain
-    return AccountSession(client, Lookups(client, cache), company_domain=domain)
+    return AccountSession(client, Lookups(client, cache), company_domain=domain, store=store)
 
 
 def _cli_values(args: argparse.Namespace) -> dict[str, Any]:
@@ -264,7 +271,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         settings = _settings_from_args(args)
         if not settings.use_demo:
             # Say now that the token has nowhere to go, not in every browser tab.
-            build_session(settings)
+            build_session(settings, keep_records=False)
     except (ConfigError, ValueError) as error:
         print(f"pipedrive-tui serve: {error}", file=sys.stderr)
         return 2

@@ -81,6 +81,13 @@ class AccountProvider(_ListProvider):
                 (f"Switch profile: {clean_line(info.name)}", clean_line(where),
                  partial(app.switch_profile, info.name))
             )  # fmt: skip
+        session = app._session
+        if session is not None and session.store is not None:
+            commands.append(
+                ("Resync everything from Pipedrive",
+                 "Forget the stored records and lists of this account, fetch again",
+                 app.action_resync)
+            )  # fmt: skip
         if not demo:
             commands.append(
                 (f"Sign out of profile {clean_line(current)}",

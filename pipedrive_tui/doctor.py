@@ -214,7 +214,7 @@ async def run_doctor(
     _check_config_file(report, settings, env)
     _check_token(report, settings, env)
     try:
-        session = build_session(settings)
+        session = build_session(settings, keep_records=False)
     except (ConfigError, ValueError, httpx.InvalidURL) as error:
         report.line(_FAIL, "account", clean_line(str(error)))
         _summary(report)
@@ -429,3 +429,24 @@ def _check_cache(report: _Report, settings: Settings, base_url: str) -> None:
     folder = DiskCache(locations.cache_dir(), account_key(base_url, settings.secret())).folder
     note = _describe_folder(folder, missing="not created yet: filled when the app first loads")
     report.line(_OK, "cache", f"{folder} ({note})")
+    _check_store(report, folder)
+
+
+def _check_store(report: _Report, folder: Path) -> None:
+    """What the local record store holds (opened only if it exists: the doctor creates nothing)."""
+    from pipedrive_tui.data.store import STORE_FILE, RecordStore
+
+    if not (folder / STORE_FILE).exists():
+        report.line(_OK, "local store", "not created yet: filled as the app loads lists")
+        return
+    with RecordStore.open(folder) as store:
+        stats = store.stats()
+        recovered = store.recovered
+    kinds = ", ".join(f"{count:,} {kind.replace('_', ' ')}s" for kind, count in sorted(
+        stats["kinds"].items()) if count) or "empty"  # fmt: skip
+    lists = stats["lists"]
+    line = f"{kinds}; {lists} list{'' if lists == 1 else 's'}; {format_size(stats['bytes'])}"
+    if recovered:
+        report.line(_WARN, "local store", f"{line} ({clean_line(recovered)})")
+    else:
+        report.line(_OK, "local store", line)

@@ -9,8 +9,10 @@ from pipedrive_tui.api.client import PipedriveClient
 from pipedrive_tui.api.ratelimit import Limiter
 from pipedrive_tui.app import PipedriveApp
 from pipedrive_tui.config import Settings
+from pipedrive_tui.data.cache import DiskCache
 from pipedrive_tui.data.lookups import Lookups
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.store import RecordStore
 from pipedrive_tui.demo.faults import FaultPlan
 from pipedrive_tui.demo.generator import DemoAccount, generate
 from pipedrive_tui.demo.handler import DemoPipedrive
@@ -31,13 +33,17 @@ def demo_app(
     settings: Settings | None = None,
     start_mode: str = "account",
     company_domain: str | None = None,
+    demo: DemoPipedrive | None = None,
+    store: RecordStore | None = None,
+    cache: DiskCache | None = None,
 ) -> tuple[PipedriveApp, DemoPipedrive]:
     """The app on a small demo account whose rate window and clocks never move.
 
     It starts on the account overview unless ``start_mode`` says otherwise, so that a test
     that pushes its own screen sees only that screen's requests after the overview's.
     """
-    demo = DemoPipedrive(account or generate(7, size), faults=faults, clock=lambda: 0.0)
+    if demo is None:
+        demo = DemoPipedrive(account or generate(7, size), faults=faults, clock=lambda: 0.0)
     client = PipedriveClient(
         "https://demo.pipedrive-tui.invalid",
         api_token="demo",
@@ -49,7 +55,9 @@ def demo_app(
         max_retries=0,
         max_rate_limit_retries=0,
     )
-    session = AccountSession(client, Lookups(client), is_demo=True, company_domain=company_domain)
+    session = AccountSession(
+        client, Lookups(client, cache), is_demo=True, company_domain=company_domain, store=store
+    )
     settings = settings or Settings.model_validate({"demo": True, "start_mode": start_mode})
     app = PipedriveApp(
         session, settings, clock=lambda: FIXED_NOW, session_factory=lazy_session_factory()

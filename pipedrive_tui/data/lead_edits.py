@@ -22,6 +22,9 @@ from pipedrive_tui.api.models import Lead, LeadValue
 if TYPE_CHECKING:
     from pipedrive_tui.api.client import PipedriveClient
 
+from pipedrive_tui.data.store import RecordStore
+from pipedrive_tui.data.warm import remember
+
 __all__ = ["LeadEdit", "LeadEdits", "request_body"]
 
 
@@ -56,7 +59,9 @@ def request_body(changes: dict[str, Any]) -> dict[str, Any]:
 class LeadEdits:
     """The pending edits of every lead of one account, sent in order per lead."""
 
-    def __init__(self, client: PipedriveClient) -> None:
+    def __init__(self, client: PipedriveClient, store: RecordStore | None = None) -> None:
+        #: Where confirmed versions are kept for the next start (``None``: nowhere).
+        self.store = store
         self._client = client
         self._confirmed: dict[str, Lead] = {}
         self._pending: dict[str, list[LeadEdit]] = {}
@@ -96,6 +101,7 @@ class LeadEdits:
                 body = request_body(edit.changes(base))
                 saved = await self._client.update_lead(lead_id, **body)
                 self._confirmed[lead_id] = saved
+                await remember(self.store, "lead", [saved])
                 return saved
             finally:
                 edits = self._pending.get(lead_id, [])

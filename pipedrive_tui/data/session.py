@@ -12,6 +12,7 @@ from pipedrive_tui.data.lead_edits import LeadEdits
 from pipedrive_tui.data.lookups import Lookups
 from pipedrive_tui.data.mail_index import MailIndex
 from pipedrive_tui.data.names import NameBook
+from pipedrive_tui.data.store import RecordStore
 
 __all__ = ["AccountSession"]
 
@@ -26,6 +27,8 @@ class AccountSession:
     ``mail`` finds the mail threads linked to a lead or a deal (it walks nothing until asked).
     ``lead_edits`` sends the writes to each lead in order, from its last confirmed version.
     ``filters`` holds the saved filters and the words that describe them.
+    ``store`` keeps the records loaded, for the next start (``None``: nothing is kept, as for
+    the demo account, which is generated afresh at every start).
     """
 
     client: PipedriveClient
@@ -33,6 +36,7 @@ class AccountSession:
     is_demo: bool = False
     company_domain: str | None = None
     me: User | None = None
+    store: RecordStore | None = None
     drafts: dict[str, Any] = field(default_factory=dict)
     names: NameBook = field(init=False)
     mail: MailIndex = field(init=False)
@@ -42,7 +46,7 @@ class AccountSession:
     def __post_init__(self) -> None:
         self.names = NameBook(self.client)
         self.mail = MailIndex(self.client)
-        self.lead_edits = LeadEdits(self.client)
+        self.lead_edits = LeadEdits(self.client, self.store)
         self.filters = FilterBook(self)
 
     @property
@@ -65,5 +69,7 @@ class AccountSession:
         return self.me
 
     async def aclose(self) -> None:
-        """Close the client's connections."""
+        """Close the client's connections and the store."""
         await self.client.aclose()
+        if self.store is not None:
+            self.store.close()

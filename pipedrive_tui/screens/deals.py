@@ -14,6 +14,11 @@ Settings: ``deals_columns`` names the columns (built-in ones and custom fields, 
 the list while it is shown, asking only for the deals changed since the last refresh and
 merging them into the rows (the cursor stays on its deal), at the pace
 :class:`~pipedrive_tui.data.auto_refresh.RefreshPolicy` allows.
+
+With a record store, a list opens on the rows it last had (marked "cached" in the toolbar until
+the refresh lands): a list kept whole asks only for the deals changed since; a list kept in part
+loads its first pages in the background, which then replace the kept rows (see
+:mod:`pipedrive_tui.data.deals_sync`). ``r`` always loads the list again.
 """
 
 from __future__ import annotations
@@ -37,10 +42,20 @@ from pipedrive_tui.api.pagination import Page
 from pipedrive_tui.data.auto_refresh import RefreshPolicy, once
 from pipedrive_tui.data.deals import (
     ChangeMark,
+    DealChanges,
     DealQuery,
     StatusChoice,
     fetch_deal_changes,
     newest_deal_update,
+)
+from pipedrive_tui.data.deals_sync import (
+    cached_text,
+    catch_up,
+    deals_key,
+    keep_deals,
+    recall_deals,
+    refreshing_text,
+    resume_mark,
 )
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.screens.auto_refresh import AutoRefreshing
@@ -133,6 +148,10 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
         self._auto_timer: Timer | None = None
         self._since: ChangeMark | None = None
         self._ticking = False
+        #: Warm start: when the rows shown were kept, while they wait for their refresh, and
+        #: the rows a background load fills meanwhile (they replace the kept ones when done).
+        self._cached: float | None = None
+        self._hidden: DealRows | None = None
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="deals-body"):
@@ -176,8 +195,11 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             self._set_columns()
             self.reload()
 
-    def reload(self) -> None:
-        """Forget the loaded rows and fetch the first pages again (keeps search and sort)."""
+    def reload(self, *, warm: bool = True) -> None:
+        """Forget the loaded rows and fetch the first pages again (keeps search and sort).
+
+        ``warm``: draw the rows the store kept for this query first (``r`` does not).
+        """
         old = self.rows
         self.rows = self._new_rows()
         self.rows.search, self.rows.sort = old.search, old.sort
@@ -189,10 +211,11 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
         self._show()
-        self._since = None
-        if self._auto is not None:
-            self.mark_changes()  # asked first: a change made during the load is not missed
-        self.load_pages(stale)
+        self._since = self._cached = self._hidden = None
+        if warm and self.session.store is not None:
+            self.warm_start(stale)
+        else:
+            self._start_loading(stale)
         filter_id = self.deal_query.filter_id
         if filter_id is not None and filter_id not in self._filters:
             self.name_filters()
@@ -208,10 +231,91 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
     def _text(self, deal: Deal) -> str:
         return search_text(deal, self.session.names)
 
+    def _start_loading(self, stale: AsyncIterator[Page[Deal]] | None) -> None:
+        if self._auto is not None or self.session.store is not None:
+            self.mark_changes()  # asked first: a change made during the load is not missed
+        self.load_pages(stale)
+
+    @work(exclusive=True, group="deals-warm", exit_on_error=False)
+    async def warm_start(self, stale: AsyncIterator[Page[Deal]] | None) -> None:
+        """Draw the rows the store kept for this query, then refresh them (module docstring)."""
+        generation, query = self._generation, self.deal_query
+        warm = await recall_deals(self.session.store, deals_key("list", query))
+        if generation != self._generation:
+            return
+        if warm is None:
+            self._start_loading(stale)
+            return
+        self.rows.add(warm.records)
+        self._cached = warm.fetched_at
+        self._rebuild()
+        self._want_names(self.rows.loaded)
+        self._show()
+        self.app.post_message(Activity(refreshing_text(warm.fetched_at)))
+        if warm.since is None:  # kept in part: load as usual, then swap the rows
+            self._hidden = self._new_rows()
+            self._start_loading(stale)
+            return
+        self.workers.cancel_group(self, "deals-pages")
+        with suppress(AttributeError, RuntimeError):
+            await stale.aclose()  # type: ignore[union-attr]
+        shown = {d.id for d in self.rows.loaded} if query.filter_id is not None else ()
+        try:
+            changes = await catch_up(self.session.client, query, warm, shown=shown)
+        except PipedriveError as error:
+            if generation == self._generation:  # the kept rows stay, read as they were
+                self._since = resume_mark(warm)
+                self.partial_error, self.fetching, self.more = str(error), False, False
+                self._show()
+                self.app.post_message(Activity(""))
+            return
+        if generation != self._generation:
+            return
+        self._cached = None
+        self.fetching = self.more = False
+        self.fetched = len(self.rows.loaded)
+        self._merge(changes)
+        self.app.post_message(Activity("", refreshed=True))
+
+    def _merge(self, changes: DealChanges) -> None:
+        """Merge the deals changed since the last refresh (the cursor stays on its deal)."""
+        self._since = changes.mark
+        if self.rows.merge(changes.belong, changes.leave):
+            self._rebuild()
+            self.table.set_marked(self.rows.marked)
+            self.table.refresh_cells()
+            self._want_names(changes.belong)
+        self._show()
+        self._keep(changes.belong)
+
+    def _swap(self, rows: DealRows) -> None:
+        """The background load is done: its rows replace the kept ones."""
+        rows.search, rows.sort = self.rows.search, self.rows.sort
+        self.rows, self._hidden, self._cached = rows, None, None
+        self._rebuild()
+        self.table.set_marked(rows.marked)
+        self._want_names(rows.loaded)
+
+    def _keep(self, changed: list[Deal] | None = None) -> None:
+        """Keep the list in the store: whole with its mark, or the rows loaded so far without
+        one (a list past :data:`KEEP_ALL_CUSTOM` rows is not kept: its rows are slimmed)."""
+        store, rows = self.session.store, self.rows
+        if store is None or self.fetching or self.error or self.partial_error:
+            return
+        if self._cached is not None or rows.kept is not None:
+            return
+        if not self.more and self._since is None:
+            return  # the mark comes next
+        deals = [deal for deal in rows.loaded if deal.id not in rows.marked]
+        mark = None if self.more else self._since
+        key = deals_key("list", self.deal_query)
+        keep = keep_deals(store, key, deals, mark, changed=changed)
+        self.run_worker(keep, group="deals-keep", exit_on_error=False)
+
     @work(exclusive=True, group="deals-pages", exit_on_error=False)
     async def load_pages(self, stale: AsyncIterator[Page[Deal]] | None = None) -> None:
         """Fetch pages until :attr:`auto_load_rows` (or the raised budget) or the end."""
-        generation, rows = self._generation, self.rows
+        generation, rows = self._generation, self._hidden or self.rows
         with suppress(AttributeError, RuntimeError):  # none, or closing in the cancelled worker
             await stale.aclose()  # type: ignore[union-attr]
         if self._pages is None:
@@ -232,21 +336,26 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
                 self.fetched += len(page.items)
                 self.more = page.next is not None
                 rows.add(page.items)
-                self._arrived(page.items, final=not self.more)
+                if rows is self.rows:
+                    self._arrived(page.items, final=not self.more)
         except PipedriveError as error:
             if generation != self._generation:
                 return
             self._pages = None
-            if self.fetched:
+            if self.fetched or self._cached is not None:  # kept rows stay on screen
                 self.partial_error = str(error)
             else:
                 self.error = str(error)
         finally:
             if generation == self._generation:
                 self.fetching = False
+        swap = generation == self._generation and rows is self._hidden
+        if swap and (self.fetched or not self.partial_error):  # else the kept rows stay
+            self._swap(rows)
         if rows.view is not rows.loaded:
             self._rebuild()
         self._show()
+        self._keep()
         self.app.post_message(Activity("", refreshed=not self.error))
 
     def _arrived(self, deals: list[Deal], *, final: bool) -> None:
@@ -380,7 +489,7 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
         if not self.is_mounted:
             return
         rows, table = self.rows, self.table
-        arrived = bool(self.fetched) or not (self.fetching or self.more)
+        arrived = bool(self.fetched) or self._cached is not None or not (self.fetching or self.more)
         self.query_one("#deals-loading").display = not arrived and not self.error
         empty = arrived and not rows.view and not self.fetching
         message = self.query_one("#deals-message", Static)
@@ -404,6 +513,8 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             rows, fetching=self.fetching, more=self.more, error=self.partial_error,
             failed=bool(self.error),
         )  # fmt: skip
+        if self._cached is not None:
+            text = f"{cached_text(self._cached)} · {text}"
         count.update(safe_line(text))
         count.set_class(bool(self.partial_error), "-error")
 
@@ -441,7 +552,7 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
 
     def action_refresh(self) -> None:
         """Fetch the deals again (rows changed here stop being marked)."""
-        self.reload()
+        self.reload(warm=False)
 
     def action_load_all(self) -> None:
         """Load every remaining page in the background."""
@@ -467,6 +578,8 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             return
         if generation == self._generation:
             self._since = mark
+            if not self.more:
+                self._keep()  # when the load ended first
 
     @work(exclusive=True, group="deals-auto", exit_on_error=False)
     async def refresh_changes(self, note: str = "") -> None:
@@ -493,11 +606,7 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             self._ticking = False
         if generation != self._generation:
             return  # the list was loaded again meanwhile
-        self._since = changes.mark
-        if self.rows.merge(changes.belong, changes.leave):
-            self._rebuild()
-            self.table.set_marked(self.rows.marked)
-            self.table.refresh_cells()
-            self._want_names(changes.belong)
-        self._show()
+        if self._cached is not None and self._hidden is None:  # kept whole, could not catch up
+            self.partial_error, self._cached = "", None
+        self._merge(changes)
         self.app.post_message(Activity(note, refreshed=True))

@@ -11,6 +11,9 @@ converted into a deal) stays where it is, dimmed, until the next refresh.
 
 With ``auto_refresh`` on, the list refreshes itself while shown, asking only for the leads
 changed since the last refresh (:func:`~pipedrive_tui.data.leads.fetch_lead_changes`).
+
+With a record store, a list opens as it was last kept, marked "cached" until refreshed the same
+way (:mod:`~pipedrive_tui.data.leads_sync`); each load and refresh keeps it again.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,10 +44,15 @@ from pipedrive_tui.data.leads import (
     LeadQuery,
     LeadRows,
     LeadView,
-    fetch_lead_changes,
     lead_count_text,
     lead_empty_text,
-    reread_leads,
+)
+from pipedrive_tui.data.leads_sync import (
+    cached_when,
+    lead_changes,
+    recall_leads,
+    save_leads,
+    warm_mark,
 )
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.fields.text import clean_line
@@ -126,6 +136,8 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         self._auto_timer: Timer | None = None
         self._since: ChangeMark | None = None
         self._ticking = False
+        #: When the kept rows shown were saved ("12:03"), until the refresh lands ("": none).
+        self._cached = ""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="leads-body"):
@@ -134,6 +146,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
                 yield Label("Archived", id="leads-tab-archived", classes="leads-tab")
                 yield Label(id="leads-scope")
                 yield Label(id="leads-sort")
+                yield Label(id="leads-cached")
                 yield Label(id="leads-count")
             yield Input(
                 placeholder="Narrow by title, person, label, source… Enter: search Pipedrive",
@@ -149,7 +162,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         self._set_columns()
         self._peek_lookups()
         self.load_lookups()
-        self.reload()
+        self.reload(warm=True)
 
     @property
     def table(self) -> LeadTable:
@@ -168,10 +181,11 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         """Show the leads of another query (a saved filter's, a label's, the archived ones)."""
         self.lead_query = query
         if self.is_mounted:
-            self.reload()
+            self.reload(warm=True)
 
-    def reload(self) -> None:
-        """Forget the loaded rows and fetch the first pages again (keeps the typed search)."""
+    def reload(self, warm: bool = False) -> None:
+        """Forget the loaded rows and fetch the first pages again (keeps the typed search);
+        ``warm``: draw the list as the store kept it first, then refresh it."""
         old = self.rows
         self.rows = self._new_rows()
         self.rows.search = old.search
@@ -180,9 +194,12 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         stale = self.reset_paging()
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
+        self._since, self._cached = None, ""
         self._show()
-        self._since = None
-        self.load_pages(stale)
+        if warm and self.session.store is not None:
+            self.warm_start(stale)
+        else:
+            self.load_pages(stale)
         filter_id = self.lead_query.filter_id
         if filter_id is not None and filter_id not in self._filters:
             self.name_filters()
@@ -198,21 +215,67 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
     @work(exclusive=True, group="leads-pages", exit_on_error=False)
     async def load_pages(self, stale: AsyncIterator[Page[Lead]] | None = None) -> None:
         """Fetch pages until :attr:`auto_load_rows` (or the raised budget) or the end."""
-        rows = self.rows
+        await self._walk(stale, self.rows)
+
+    async def _walk(self, stale: AsyncIterator[Page[Lead]] | None, rows: LeadRows) -> None:
+        """Fetch pages into ``rows`` (which take the place of cached rows at the first page),
+        then keep the list, with its change mark when every page is loaded."""
 
         def start() -> AsyncIterator[Page[Lead]]:
             filters = self.lead_query.client_filters()
             return self.session.client.iter_lead_pages(limit=self.page_size, **filters)
 
         def arrived(leads: list[Lead]) -> None:
+            if self.rows is not rows:
+                self.rows, self._cached = rows, ""
+                self.table.set_marked(rows.marked)
             rows.add(self._expected(lead) for lead in leads)
             self._rebuild()
             self._want_names(leads)
             self._show()
 
-        if await self.walk_pages(stale, start, arrived, "Loading leads…"):
-            self._rebuild()
-            self._show()
+        label = f"Cached {self._cached} · refreshing leads…" if self._cached else "Loading leads…"
+        if not await self.walk_pages(stale, start, arrived, label):
+            return
+        if self._cached and self.error:  # the cached rows stay, and the toolbar says why
+            self.partial_error, self.error = self.error, ""
+        self._rebuild()
+        self._show()
+        if not (self.error or self._cached):
+            whole = not (self.more or self.partial_error)
+            mark = probe_mark(self.rows.loaded) if whole else None
+            await save_leads(self.session.store, self.lead_query, self.rows, mark)
+
+    @work(exclusive=True, group="leads-pages", exit_on_error=False)
+    async def warm_start(self, stale: AsyncIterator[Page[Lead]] | None = None) -> None:
+        """Draw the list as the store kept it, then refresh it: only the changes when it was
+        kept whole, else a full load whose first page takes the place of the kept rows."""
+        generation = self._generation
+        with suppress(AttributeError, RuntimeError):
+            await stale.aclose()  # type: ignore[union-attr]
+        kept = await recall_leads(self.session.store, self.lead_query)
+        if generation != self._generation:
+            return
+        if kept is None:
+            await self._walk(None, self.rows)
+            return
+        self.rows.add(self._expected(lead) for lead in kept.records)
+        self._cached = cached_when(kept.fetched_at, getattr(self.app, "clock", datetime.now)())
+        self._rebuild()
+        self._want_names(self.rows.loaded)
+        self._show()
+        self.app.post_message(Activity(f"Cached {self._cached} · refreshing…"))
+        if kept.since is None:
+            fresh = self._new_rows()
+            fresh.search = self.rows.search
+            await self._walk(None, fresh)
+            return
+        self.more, self.fetched, self.fetching = False, len(self.rows.loaded), False
+        self._ticking = True  # no auto-refresh tick meanwhile
+        try:
+            await self._merge_changes(warm_mark(kept.since), warm=True)
+        finally:
+            self._ticking = False
 
     def _expected(self, lead: Lead) -> Lead:
         """A fetched lead with the edits still on their way applied (optimistic)."""
@@ -296,7 +359,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         if not self.is_mounted:
             return
         rows, table = self.rows, self.table
-        arrived = bool(self.fetched) or not (self.fetching or self.more)
+        arrived = bool(self.fetched or self._cached) or not (self.fetching or self.more)
         busy = (not arrived and not self.error) or self.searching_server
         self.query_one("#leads-loading").display = busy
         empty = arrived and not rows.view and not self.fetching and not self.searching_server
@@ -318,6 +381,9 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         scope = lead_scope_text(self.lead_query, self.lookups, self.session.names, self._filters)
         self.query_one("#leads-scope", Label).update(safe_line(scope))
         self.query_one("#leads-sort", Label).update(f"by {self.lead_query.sort_words}")
+        cached = self.query_one("#leads-cached", Label)
+        cached.display = bool(self._cached)
+        cached.update(Text(f"cached {self._cached} · ", style="italic"))
         count = self.query_one("#leads-count", Label)
         text = lead_count_text(
             rows, fetching=self.fetching, more=self.more, error=self.partial_error,
@@ -568,31 +634,39 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         a longer one asks for the changes since the newest update it holds. After an error the
         list loads again instead.
         """
-        generation, since = self._generation, self._since
-        client, query = self.session.client, self.lead_query
         try:
             if self.error:
                 self.reload()
                 return
-            if since is None:  # the first refresh since the load: start at the newest it has
-                since = probe_mark(self.rows.loaded)
-            self.app.post_message(Activity("Checking for changed leads…"))
-            shown = {lead.id for lead in self.rows.loaded}
-            try:
-                if self._on_one_page():
-                    changes = await reread_leads(
-                        client, query, since, shown=shown, limit=self.page_size
-                    )
-                else:
-                    changes = await fetch_lead_changes(client, query, since, shown=shown)
-            except PipedriveError as error:
-                self._refresh_failed(error)
-                return
+            await self._merge_changes(self._since, note=note)
         finally:
             self._ticking = False
+
+    async def _merge_changes(
+        self, since: ChangeMark | None, *, note: str = "", warm: bool = False
+    ) -> None:
+        """One incremental refresh (auto, or a warm start's): merge, redraw, keep the list."""
+        generation, client, query = self._generation, self.session.client, self.lead_query
+        if since is None:  # the first refresh since the load: start at the newest it has
+            since = probe_mark(self.rows.loaded)
+        if not warm:
+            self.app.post_message(Activity("Checking for changed leads…"))
+        shown = {lead.id for lead in self.rows.loaded}
+        try:
+            changes = await lead_changes(
+                client, query, since, shown=shown, one_page=self._on_one_page(),
+                limit=self.page_size,
+            )  # fmt: skip
+        except PipedriveError as error:
+            if not warm:
+                self._refresh_failed(error)
+            elif generation == self._generation:  # the cached rows stay, marked
+                said = clean_line(str(error))
+                self.app.post_message(Activity(f"Cached {self._cached} · not refreshed: {said}"))
+            return
         if generation != self._generation:
             return  # the list was loaded again meanwhile
-        self._since = changes.mark
+        self._since, self._cached = changes.mark, ""
         if not changes.complete:  # it outgrew its page: the next pages load as usual
             self.more, self._pages = True, None
         fresh = [self._expected(lead) for lead in changes.belong]
@@ -603,3 +677,5 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
             self._want_names(fresh)
         self._show()
         self.app.post_message(Activity(note, refreshed=True))
+        mark = None if self.more else changes.mark
+        await save_leads(self.session.store, query, self.rows, mark)

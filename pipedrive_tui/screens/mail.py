@@ -5,11 +5,15 @@ the last message came, whether it has attachments and whether it is linked to a 
 unread threads are bold. Pages load incrementally, as on the other lists. Pipedrive gives no
 unread counts, so a folder's count is of the threads loaded, and a folder not opened yet shows
 none. ``/`` narrows the loaded threads; ``[``/``]`` (or the folder list) change the folder.
+
+With a record store, a folder opens as it was last kept, marked "cached" until its first page
+is read again (:mod:`~pipedrive_tui.data.mail_sync`); each load keeps it again.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import suppress
 from datetime import datetime
 
 from rich.text import Text
@@ -32,10 +36,11 @@ from pipedrive_tui.data.mail import (
     parties_line,
     when_text,
 )
+from pipedrive_tui.data.mail_sync import cached_when, recall_folder, save_folder
 from pipedrive_tui.data.session import AccountSession
 from pipedrive_tui.screens.base import AppScreen
 from pipedrive_tui.screens.mail_triage import MAIL_TRIAGE_BINDINGS, MailTriage
-from pipedrive_tui.screens.messages import ThreadSaved
+from pipedrive_tui.screens.messages import Activity, ThreadSaved
 from pipedrive_tui.screens.paged import PagedLoading, SearchBox
 from pipedrive_tui.widgets.mail_table import MailTable
 from pipedrive_tui.widgets.safe_text import safe_line, safe_text
@@ -109,6 +114,8 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
         self.init_paging()
         #: Unread threads counted in each folder loaded so far (``None``: not opened yet).
         self.unread: dict[str, int] = {}
+        #: When the kept threads shown were saved ("12:03"), until the first page lands.
+        self._cached = ""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="mail-body"):
@@ -116,6 +123,7 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
             with Vertical(id="mail-main"):
                 with Horizontal(id="mail-toolbar"):
                     yield Label(id="mail-folder")
+                    yield Label(id="mail-cached")
                     yield Label(id="mail-count")
                 yield Input(placeholder="Search subject, snippet, people…", id="mail-search")
                 yield LoadingIndicator(id="mail-loading")
@@ -126,7 +134,7 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
         self.search_box.display = False
         self._draw_folders()
         self._set_columns()
-        self.reload()
+        self.reload(warm=True)
 
     @property
     def table(self) -> MailTable:
@@ -170,7 +178,7 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
         if key == self.folder:
             return
         self.folder = key
-        self.reload()
+        self.reload(warm=True)
         self._draw_folders()
 
     def action_folder(self, delta: int) -> None:
@@ -186,8 +194,9 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
 
     # --- loading ----------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Forget the loaded threads and fetch the folder's first pages again."""
+    def reload(self, warm: bool = False) -> None:
+        """Forget the loaded threads and fetch the folder's first pages again (``warm``: draw
+        the folder as the store kept it first)."""
         search = self.rows.search
         self.rows = ThreadRows(self.folder, self._text)
         self.rows.search = search
@@ -195,27 +204,69 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
         self.table.move_cursor(0)
+        self._cached = ""
         self._show()
-        self.load_pages(stale)
+        if warm and self.session.store is not None:
+            self.warm_start(stale)
+        else:
+            self.load_pages(stale)
 
     @work(exclusive=True, group="mail-pages", exit_on_error=False)
     async def load_pages(self, stale: AsyncIterator[Page[MailThread]] | None = None) -> None:
         """Fetch pages of the folder until the budget or the end."""
-        rows, folder = self.rows, self.folder
+        await self._walk(stale, self.rows)
+
+    async def _walk(self, stale: AsyncIterator[Page[MailThread]] | None, rows: ThreadRows) -> None:
+        """Fetch pages into ``rows`` (which take the place of cached threads at the first page),
+        then keep the folder."""
+        folder = rows.folder
 
         def start() -> AsyncIterator[Page[MailThread]]:
             return self.session.client.iter_mail_thread_pages(folder, limit=self.page_size)
 
         def arrived(threads: list[MailThread]) -> None:
+            if self.rows is not rows:
+                self.rows, self._cached = rows, ""
+                self.table.set_marked(rows.marked)
             rows.add(threads)
             rows.rebuild()
             self.table.set_rows(rows.view)
             self._counted()
             self._show()
 
-        label = f"Loading {folder_of(folder).title}…"
-        if await self.walk_pages(stale, start, arrived, label):
-            self._show()
+        verb = f"Cached {self._cached} · refreshing" if self._cached else "Loading"
+        label = f"{verb} {folder_of(folder).title}…"
+        if not await self.walk_pages(stale, start, arrived, label):
+            return
+        if self._cached and self.error:  # the cached threads stay, and the toolbar says why
+            self.partial_error, self.error = self.error, ""
+        self._show()
+        if not (self.error or self._cached):
+            await save_folder(self.session.store, self.rows)
+
+    @work(exclusive=True, group="mail-pages", exit_on_error=False)
+    async def warm_start(self, stale: AsyncIterator[Page[MailThread]] | None = None) -> None:
+        """Draw the folder as the store kept it, then read its first page again (its threads
+        take the place of the kept ones, the cursor staying on its thread)."""
+        generation, search = self._generation, self.rows.search
+        with suppress(AttributeError, RuntimeError):
+            await stale.aclose()  # type: ignore[union-attr]
+        kept = await recall_folder(self.session.store, self.folder)
+        if generation != self._generation:
+            return
+        if kept is None:
+            await self._walk(None, self.rows)
+            return
+        self.rows.add(kept.records)
+        self.rows.rebuild()
+        self.table.set_rows(self.rows.view)
+        self._cached = cached_when(kept.fetched_at, getattr(self.app, "clock", datetime.now)())
+        self._counted()
+        self._show()
+        self.app.post_message(Activity(f"Cached {self._cached} · refreshing…"))
+        fresh = ThreadRows(self.folder, self._text)
+        fresh.search = search
+        await self._walk(None, fresh)
 
     def _counted(self) -> None:
         if self.unread.get(self.folder) != self.rows.unread:
@@ -228,7 +279,7 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
         if not self.is_mounted:
             return
         rows, table = self.rows, self.table
-        arrived = bool(self.fetched) or not (self.fetching or self.more)
+        arrived = bool(self.fetched or self._cached) or not (self.fetching or self.more)
         self.query_one("#mail-loading").display = not arrived and not self.error
         empty = arrived and not rows.view and not self.fetching
         message = self.query_one("#mail-message", Static)
@@ -243,6 +294,9 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
                 table.focus()
         table.display = shown
         self.query_one("#mail-folder", Label).update(folder_of(self.folder).title)
+        cached = self.query_one("#mail-cached", Label)
+        cached.display = bool(self._cached)
+        cached.update(Text(f"cached {self._cached} · ", style="italic"))
         count = self.query_one("#mail-count", Label)
         text = mail_count_text(
             rows, fetching=self.fetching, more=self.more, error=self.partial_error,

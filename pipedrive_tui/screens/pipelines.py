@@ -9,6 +9,10 @@ dropped here.
 Settings: ``default_pipeline`` (a name or an id) is the pipeline the board opens on;
 ``auto_refresh`` refreshes the board while it is shown, asking only for the deals changed since
 the last refresh (see :mod:`pipedrive_tui.data.auto_refresh`).
+
+With a record store, a board loads at once from what it held (marked "cached" in the title until
+the refresh lands), then asks only for the deals changed since (see
+:mod:`pipedrive_tui.data.deals_sync`); ``r`` always loads the whole board again.
 """
 
 from __future__ import annotations
@@ -30,12 +34,23 @@ from pipedrive_tui.api.models import Deal, Filter, Pipeline
 from pipedrive_tui.data.auto_refresh import RefreshPolicy, once
 from pipedrive_tui.data.deals import (
     ChangeMark,
+    DealChanges,
     DealQuery,
     StatusChoice,
     fetch_deal_changes,
     newest_deal_update,
 )
+from pipedrive_tui.data.deals_sync import (
+    cached_text,
+    catch_up,
+    deals_key,
+    keep_deals,
+    recall_deals,
+    refreshing_text,
+    resume_mark,
+)
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.warm import WarmList
 from pipedrive_tui.fields import clean_line
 from pipedrive_tui.screens.auto_refresh import AutoRefreshing
 from pipedrive_tui.screens.base import AppScreen
@@ -118,6 +133,9 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
         self._since: ChangeMark | None = None
         self._ticking = False
         self._load_number = 0
+        #: When the deals drawn were kept, while they wait for their refresh (warm start).
+        self._cached: float | None = None
+        self._redraw_due = False
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="pipelines-body"):
@@ -175,7 +193,7 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
         self.error = self.partial_error = ""
         self.is_loading = True
         self._pages = 0
-        self._since = None
+        self._since = self._cached = None
         self._load_number += 1
         board = self._board
         board.clear()
@@ -202,16 +220,28 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
         except PipedriveError as error:
             self._fail(str(error))
             return
+        query = self.deal_query
+        key = deals_key("board", query)
+        warm = None if refresh else await recall_deals(self.session.store, key)
         board.set_stages(stages)
         if not board.stages:
             self.is_loading = False
             self._show()
             self.app.post_message(Activity("", refreshed=True))
             return
-        self._redraw()
-        if self._auto is not None:
+        # The columns are drawn once with their kept cards (two quick redraws while they mount
+        # would leave the first one on screen).
+        kept: list[Deal] | None = None
+        if warm is None:
+            self._redraw()
+        else:
+            kept = self._draw_warm(warm)
+            if warm.since is not None:
+                await self._catch_up(query, warm, kept)
+                return
+        if self._auto is not None or self.session.store is not None:
             self.mark_changes()  # asked first: a change made during the load is not missed
-        await self._load_deals(self.deal_query)
+        await self._load_deals(query, kept)
 
     def _read_default_pipeline(self) -> None:
         """On the first load, open the ``default_pipeline`` setting's pipeline (unless one was
@@ -235,12 +265,15 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
             title="Config file", severity="warning", timeout=20, markup=False,
         )  # fmt: skip
 
-    async def _load_deals(self, query: DealQuery) -> None:
+    async def _load_deals(self, query: DealQuery, kept: list[Deal] | None = None) -> None:
+        """Load every page; kept deals (drawn already) stay meanwhile; gone if no page has them."""
         names = self.session.names
+        stale = {deal.id for deal in kept or ()}
         try:
             async for page in self.session.client.iter_deal_pages(**query.client_filters()):
                 self._pages += 1
                 fresh = [deal for deal in page.items if query.matches(deal)]
+                stale.difference_update(deal.id for deal in fresh)
                 for deal in fresh:
                     self._board.put(deal)
                 self._redraw()
@@ -255,13 +288,83 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
                 self._board.forget_cards([deal.id for deal in fresh])
                 self._redraw()
         except PipedriveError as error:
-            if not self._pages:
+            if not self._pages and kept is None:
                 self._fail(str(error))
                 return
             self.partial_error = str(error)
+        else:
+            for deal_id in stale:
+                self._board.deals.pop(deal_id, None)
+            self._cached = None
         self.is_loading = False
         self._redraw()
+        self._keep()
         self.app.post_message(Activity("", refreshed=True))
+
+    def _draw_warm(self, warm: WarmList[Deal]) -> list[Deal]:
+        """Draw the deals the store kept for this board, marked as cached; returns them."""
+        query = self.deal_query
+        kept = [deal for deal in warm.records if query.matches(deal)]
+        for deal in kept:
+            self._board.put(deal)
+        self._cached = warm.fetched_at
+        self._redraw()
+        self.app.post_message(Activity(refreshing_text(warm.fetched_at)))
+        return kept
+
+    async def _catch_up(self, query: DealQuery, warm: WarmList[Deal], kept: list[Deal]) -> None:
+        """Ask only for the deals changed since the board drawn (``kept``) was kept."""
+        try:
+            changes = await catch_up(self.session.client, query, warm, shown=self._board.deals)
+        except PipedriveError as error:
+            self._since = resume_mark(warm)  # auto-refresh tries again from there
+            self.partial_error = str(error)
+            self.is_loading = False
+            self._redraw()
+            self.app.post_message(Activity(""))
+            return
+        self._cached = None
+        self.is_loading = False
+        self._merge(changes)
+        self._redraw()
+        self._keep(changes.belong)
+        await self._resolve_names([*kept, *changes.belong])
+        self.app.post_message(Activity("", refreshed=True))
+
+    def _merge(self, changes: DealChanges) -> bool:
+        """Put changed deals on the board and take off those that left it; ``True`` if any."""
+        self._since = changes.mark
+        for deal in changes.belong:
+            self._board.put(deal)
+        for deal_id in changes.leave:
+            self._board.deals.pop(deal_id, None)
+        return bool(changes.belong or changes.leave)
+
+    async def _resolve_names(self, deals: list[Deal]) -> None:
+        """Fetch the person and organization names of these deals' cards, then redraw them."""
+        if not deals:
+            return
+        names = self.session.names
+        try:
+            await names.resolve((d.person_id for d in deals), (d.org_id for d in deals))
+        except PipedriveError as error:
+            self.log.warning(f"names not resolved: {error}")
+            return
+        self._board.forget_cards([deal.id for deal in deals])
+        self._redraw()
+
+    def _keep(self, changed: list[Deal] | None = None) -> None:
+        """Keep the board in the store once it is whole and its mark known (``changed``: only
+        these records changed since it was last kept)."""
+        store = self.session.store
+        if store is None or self.is_loading or self.error or self.partial_error:
+            return
+        if self._since is None or not self._board.stages:
+            return  # the mark comes next (or the load failed)
+        query = self.deal_query
+        deals = [deal for deal in self._board.deals.values() if query.matches(deal)]
+        keep = keep_deals(store, deals_key("board", query), deals, self._since, changed=changed)
+        self.run_worker(keep, group="pipelines-keep", exit_on_error=False)
 
     def _fail(self, error: str) -> None:
         self.error = error
@@ -277,10 +380,20 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
 
     def _redraw(self) -> None:
         """Hand the columns of the deals loaded so far to the board widget."""
-        waiting = self.is_loading and not self._pages
+        waiting = self.is_loading and not self._pages and self._cached is None
         columns = self._board.columns(self.deal_query)
-        self.query_one(Board).set_columns(columns, empty_text="Loading…" if waiting else "No deals")
+        board = self.query_one(Board)
+        board.set_columns(columns, empty_text="Loading…" if waiting else "No deals")
+        if not self._redraw_due and not all(column.is_mounted for column in board.children):
+            # A column still mounting keeps the cards it was made with: draw once more when up.
+            self._redraw_due = True
+            self.set_timer(0.05, self._redraw_again)
         self._show()
+
+    def _redraw_again(self) -> None:
+        self._redraw_due = False
+        if self.is_mounted:
+            self._redraw()
 
     def _empty_text(self) -> str:
         text = f"No {_STATUS_WORDS[self.status]} in this pipeline"
@@ -308,9 +421,16 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
         shown = self._board.shown()
         if not self.is_loading and not self.error:
             title.append(f" · {shown:,} deal{'' if shown == 1 else 's'}")
+        if self._cached is not None:
+            title.append(f" · {cached_text(self._cached)}", style="italic")
         return title
 
     def _info(self) -> Text:
+        if self._cached is not None:
+            cached = cached_text(self._cached)
+            if self.partial_error:
+                return Text(f"{self.partial_error} Showing the deals {cached}. Press r to retry.")
+            return Text(f"Showing the deals {cached}; refreshing…")
         if self.partial_error:
             return Text(
                 f"{self.partial_error} Showing the {len(self._board.deals):,} deals loaded so far. "
@@ -489,6 +609,7 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
             return
         if number == self._load_number:
             self._since = mark
+            self._keep()  # when the load ended first
 
     @work(exclusive=True, group="pipelines-auto", exit_on_error=False)
     async def refresh_changes(self, note: str = "") -> None:
@@ -514,23 +635,13 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
                 return
             if number != self._load_number:
                 return  # the board was loaded again meanwhile
-            self._since = changes.mark
-            fresh = changes.belong
-            for deal in fresh:
-                self._board.put(deal)
-            for deal_id in changes.leave:
-                self._board.deals.pop(deal_id, None)
-            if fresh or changes.leave:
+            if self._cached is not None:  # a kept board that could not catch up: now it has
+                self.partial_error, self._cached = "", None
                 self._redraw()
-            if fresh:
-                names = self.session.names
-                try:
-                    await names.resolve((d.person_id for d in fresh), (d.org_id for d in fresh))
-                except PipedriveError as error:
-                    self.log.warning(f"names not resolved: {error}")
-                else:
-                    self._board.forget_cards([deal.id for deal in fresh])
-                    self._redraw()
+            if self._merge(changes):
+                self._redraw()
+            self._keep(changes.belong)
+            await self._resolve_names(changes.belong)
         finally:
             self._ticking = False
         self.app.post_message(Activity(note, refreshed=True))

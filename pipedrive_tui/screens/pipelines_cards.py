@@ -93,7 +93,9 @@ class BoardDeals:
         card = self._cards.get(deal_id)
         if card is not None:
             return card
-        deal = self.deals[deal_id]
+        deal = self.deals.get(deal_id)
+        if deal is None:  # it left the board: a column still mounting may draw it once more
+            return Card(key=deal_id, title="")
         owner = self.users.get(deal.owner_id) if deal.owner_id is not None else None
         note, tone = "", "muted"
         if deal.status == "won":

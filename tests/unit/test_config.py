@@ -136,3 +136,61 @@ def test_the_app_shows_the_config_warnings(tmp_path: Path) -> None:
             return [str(n.message) for n in app._notifications]
 
     assert app.warnings[0] in asyncio.run(run())
+
+
+def test_every_key_of_the_config_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[pipedrive]\n"
+        'default_profile = "work"\n'
+        "demo_seed = 9\n"
+        "demo_size = 50\n"
+        "read_only = true\n"
+        'theme = "nord"\n'
+        'start_mode = "leads"\n'
+        'default_pipeline = "Sales"\n'
+        'deals_columns = ["Title", "Lead score"]\n'
+        "auto_refresh = 90\n"
+        "timeout = 12.5\n"
+        "burst_limit = 8\n"
+        "use_keyring = false\n"
+        "[profiles.work]\n"
+        'company_domain = "acme"\n'
+        'base_url = "https://proxy.example"\n'
+        'api_token = "tok-123456789"\n'
+        'token_store = "file"\n'
+        "demo = true\n"
+        "[keymap]\n"
+        '"app.quit" = "ctrl+q"\n'
+    )
+    settings, warnings = load_settings_lenient(env={}, config_path=path)
+    assert warnings == []
+    expected = {
+        "default_profile": "work", "profile": "work", "demo_seed": 9, "demo_size": 50,
+        "read_only": True, "theme": "nord", "start_mode": "leads", "default_pipeline": "Sales",
+        "deals_columns": ["Title", "Lead score"], "auto_refresh": 90, "timeout": 12.5,
+        "burst_limit": 8, "use_keyring": False, "company_domain": "acme",
+        "base_url": "https://proxy.example", "token_store": "file", "demo": True,
+        "keymap": {"app.quit": "ctrl+q"},
+    }  # fmt: skip
+    for key, value in expected.items():
+        assert getattr(settings, key) == value, key
+    assert settings.secret() == "tok-123456789"
+    # Every setting is covered by this test, but for the OAuth token (same path as api_token).
+    assert set(Settings.model_fields) - set(expected) == {"api_token", "oauth_token"}
+
+
+def test_defaults_of_every_key() -> None:
+    settings = Settings()
+    assert settings.theme is None and settings.start_mode == "pipelines"
+    assert settings.default_pipeline is None and settings.deals_columns == []
+    assert settings.auto_refresh == 0 and settings.profile == "default"
+    assert settings.use_keyring is True and settings.token_store is None
+    assert settings.read_only is False and settings.burst_limit == 16 and settings.keymap == {}
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for key in Settings.model_fields:
+        documented = f"`{key}`" in readme or (key == "keymap" and "`[keymap]`" in readme)
+        assert documented, key

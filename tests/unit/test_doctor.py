@@ -286,3 +286,23 @@ def test_doctor_reads_a_profile_whose_token_is_in_the_keyring(
     assert code == 0 and server.url in line(out, "account")
     code, out = run(capsys, "doctor", "--profile", "bad/name")
     assert code == 2 and "profile" in out
+
+
+def test_doctor_reports_the_local_store(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, server: DemoHTTPServer
+) -> None:
+    from pipedrive_tui.data.cache import DiskCache, account_key
+    from pipedrive_tui.data.store import RecordStore
+
+    monkeypatch.setenv("PIPEDRIVE_API_TOKEN", TOKEN)
+    code, out = run(capsys, "doctor", "--base-url", server.url)
+    assert code == 0 and "not created yet" in line(out, "local store")
+    folder = DiskCache(locations.cache_dir(), account_key(server.url, TOKEN)).folder
+    with RecordStore.open(folder) as store:
+        store.put("deal", [{"id": n, "title": f"d{n}"} for n in range(3)])
+        store.put("lead", [{"id": "a-b", "title": "l"}])
+        store.save_list("deals:x", [0, 1, 2], "2026-11-20T09:00:00Z")
+    code, out = run(capsys, "doctor", "--base-url", server.url)
+    assert code == 0
+    assert line(out, "local store").startswith("✓")
+    assert "3 deals, 1 leads; 1 list;" in line(out, "local store")
