@@ -44,7 +44,7 @@ class AccountSession:
     filters: FilterBook = field(init=False)
 
     def __post_init__(self) -> None:
-        self.names = NameBook(self.client)
+        self.names = NameBook(self.client, store=self.store)
         self.mail = MailIndex(self.client)
         self.lead_edits = LeadEdits(self.client, self.store)
         self.filters = FilterBook(self)
