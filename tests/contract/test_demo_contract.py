@@ -400,7 +400,7 @@ def _(c: Contract) -> None:
 
 @case("get_deal", "the hostile titles")
 def _(c: Contract) -> None:
-    for deal_id in (13, 42):
+    for deal_id in (7, 42):
         c.call("get_deal", path={"id": deal_id})
 
 

@@ -273,7 +273,7 @@ async def test_lost_deal_3_shows_reason_and_no_organization() -> None:
 async def test_hostile_titles_are_shown_literally() -> None:
     app, _ = demo_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await _open(app, pilot, 13)
+        screen = await _open(app, pilot, 7)
         summary = _text(screen.query_one(DealSummary))
         assert "[bold]x[/] markup test — Acme [red]renewal[/red]" in summary
         await pilot.press("escape")

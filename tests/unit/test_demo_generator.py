@@ -250,7 +250,7 @@ def test_hostile_text_is_rare_and_deterministic(account: DemoAccount) -> None:
     names = [p["name"] for p in account.persons]
     hostile = [n for n in names if "🚀" in n]
     assert len(hostile) == 1 and re.search("[\u0600-\u06ff]", hostile[0])
-    assert generate(9, 1000).deals[12]["title"] == account.deals[12]["title"]
+    assert generate(9, 1000).deals[6]["title"] == account.deals[6]["title"]
 
 
 # --- leads ------------------------------------------------------------------------------------
