@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 
 from pipedrive_tui import locations
 from pipedrive_tui.app_accounts import DEFAULT_PROFILE, MODES, AccountActions, SessionFactory
 from pipedrive_tui.app_offline import OfflineWatch
 from pipedrive_tui.app_store import StoreKeeping
+from pipedrive_tui.app_writes import WriteKeeping
 from pipedrive_tui.commands import (
     AccountProvider,
     DealSearchProvider,
@@ -41,6 +43,8 @@ from pipedrive_tui.widgets.account_bar import AccountBar
 from pipedrive_tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from pipedrive_tui.api.models import Deal, Filter, Lead, MailThread
     from pipedrive_tui.api.ratelimit import RateLimitState
     from pipedrive_tui.config import Settings
@@ -53,8 +57,10 @@ Boot = Callable[[], "tuple[AccountSession, Settings]"]
 
 __all__ = ["PipedriveApp"]
 
+W = TypeVar("W", bound=Widget)
 
-class PipedriveApp(AccountActions, OfflineWatch, StoreKeeping):
+
+class PipedriveApp(AccountActions, OfflineWatch, StoreKeeping, WriteKeeping):
     """The terminal client of one Pipedrive account (or of the demo account)."""
 
     TITLE = "pipedrive-tui"
@@ -227,6 +233,31 @@ class PipedriveApp(AccountActions, OfflineWatch, StoreKeeping):
 
         return build
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast whose text holds no control or escape sequence.
+
+        Messages often carry Pipedrive's text (an error, a name) and Textual draws a toast's
+        text as it is: one ESC in a server's error message would reach the terminal. Every
+        notification of every screen and widget passes here.
+        """
+        from pipedrive_tui.fields.text import clean_line, clean_text
+
+        super().notify(
+            clean_text(message),
+            title=clean_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
     def on_mount(self) -> None:
         if self._session is not None:
             self._start()
@@ -351,6 +382,7 @@ class PipedriveApp(AccountActions, OfflineWatch, StoreKeeping):
         if self._unsubscribe is not None:
             self._unsubscribe()
         self._forget_offline()
+        self._asked_for_token = False
         self.store_notice()
         self._activity = self._refreshed = ""
         self.sub_title = "DEMO account" if self.session.is_demo else ""
@@ -388,6 +420,8 @@ class PipedriveApp(AccountActions, OfflineWatch, StoreKeeping):
     def _on_rate_limit(self, state: RateLimitState) -> None:
         self.call_later(self.sync_chrome)
         self.call_later(self.follow_reachability, state)
+        self.call_later(self.follow_writes, state)
+        self.call_later(self.follow_token, state)
 
     @on(Activity)
     def _on_activity(self, message: Activity) -> None:
@@ -396,23 +430,33 @@ class PipedriveApp(AccountActions, OfflineWatch, StoreKeeping):
             self._refreshed = self.clock().strftime("%H:%M:%S")
         self.sync_chrome()
 
+    def _shown_widgets(self, kind: type[W]) -> list[W]:
+        """The ``kind`` widgets of the screens on show: the top one, and those a dialog covers
+        only in part (their bars stay visible around it)."""
+        found: list[W] = []
+        for screen in reversed(self.screen_stack):
+            found.extend(screen.query(kind))
+            if not screen.is_modal:
+                break
+        return found
+
     def sync_chrome(self) -> None:
         """Copy the account and request facts into the current screen's bars."""
         if not self.screen_stack:  # closing: nothing left to draw on
             return
         session = self._session
         if session is None:
-            for bar in self.screen.query(AccountBar):
+            for bar in self._shown_widgets(AccountBar):
                 bar.is_demo = self._demo_hint
             return
         me = session.me
-        for bar in self.screen.query(AccountBar):
+        for bar in self._shown_widgets(AccountBar):
             bar.is_demo = session.is_demo
             bar.read_only = session.read_only
             bar.company = (me.company_name or "") if me else ""
             bar.user = me.name if me else ""
         ledger = session.client.ledger
-        for line in self.screen.query(StatusLine):
+        for line in self._shown_widgets(StatusLine):
             line.activity = self._activity
             line.refreshed = self._refreshed
             line.rate = session.client.rate_limit.summary()

@@ -21,6 +21,7 @@ from pipedrive_tui.screens.boot import BootScreen
 if TYPE_CHECKING:
     from pipedrive_tui import credentials
     from pipedrive_tui.api.models import User
+    from pipedrive_tui.api.ratelimit import RateLimitState
     from pipedrive_tui.config import Settings
     from pipedrive_tui.data.session import AccountSession
     from pipedrive_tui.screens.connect import ConnectRequest
@@ -70,7 +71,36 @@ class AccountActions(App[None]):
 
     # --- connect --------------------------------------------------------------------------
 
-    def action_connect(self, reason: str | None = None, profile: str | None = None) -> None:
+    #: Whether the connect screen is open to replace a token Pipedrive refused (same account).
+    _reconnecting: bool = False
+    #: Whether the user was already asked for a new token since Pipedrive refused this one.
+    _asked_for_token: bool = False
+
+    def follow_token(self, state: RateLimitState) -> None:
+        """Pipedrive refused the token (401) mid-session: ask for a new one, keeping the view.
+
+        Called on every change of the client's state. The connect screen opens once per refusal
+        over whatever is on screen; a new token for the same company is put into the running
+        session, so the screens under it stay as they were and only reload.
+        """
+        session = self._session
+        if not state.token_refused:
+            self._asked_for_token = False
+            return
+        if self._asked_for_token or session is None or session.is_demo:
+            return
+        self._asked_for_token = True
+        profile = self._settings.profile if self._settings else DEFAULT_PROFILE
+        reason = (
+            f"Pipedrive no longer accepts the token of profile “{profile}” (401): it was revoked, "
+            "regenerated or has expired. Paste the current one from the token page; what is on "
+            "screen stays as it is."
+        )
+        self.action_connect(reason, profile, reconnect=True)
+
+    def action_connect(
+        self, reason: str | None = None, profile: str | None = None, reconnect: bool = False
+    ) -> None:
         """Open the connect screen (domain, token, profile)."""
         from pipedrive_tui.screens.connect import ConnectScreen
 
@@ -82,6 +112,9 @@ class AccountActions(App[None]):
             return
         if isinstance(self.screen, ConnectScreen):
             return
+        session = self._session
+        refused = session is not None and session.client.rate_limit.token_refused
+        self._reconnecting = reconnect or refused
         settings = self._settings
         profile = profile or (settings.profile if settings else "default")
         domain = self._stored_domain(profile)
@@ -183,21 +216,53 @@ class AccountActions(App[None]):
         return Connected(session, settings, me, saved, note)
 
     def _connect_done(self, result: Connected | None) -> None:
+        reconnect, self._reconnecting = self._reconnecting, False
         if result is None:
+            if reconnect:
+                self.notify(
+                    "Pipedrive refuses the current token, so nothing can be loaded or saved. "
+                    "Press A to paste a new one.",
+                    title="Token refused",
+                    severity="warning",
+                    timeout=12,
+                )
+            return
+        session = self._session
+        if (
+            reconnect
+            and session is not None
+            and not session.is_demo
+            and result.session.client.base_url == session.client.base_url
+        ):
+            self.run_worker(self._reconnect_in_place(result), group="switch", exit_on_error=False)
             return
         self.run_worker(self._switch_to_connected(result), group="switch", exit_on_error=False)
+
+    async def _reconnect_in_place(self, result: Connected) -> None:
+        """Put the new token into the running session, and reload what is on screen."""
+        session = self._session
+        assert session is not None
+        token = result.settings.secret() or ""
+        await result.session.aclose()
+        session.client.set_api_token(token)
+        session.me = result.me
+        self._settings = result.settings
+        self._say_connected(f"Reconnected as {result.me.name}: the new token is in use.", result)
+        screen = self.screen
+        reload = getattr(screen, "action_refresh", None)
+        if callable(reload):
+            reload()
 
     async def _switch_to_connected(self, result: Connected) -> None:
         await self.switch_session(result.session, result.settings)
         company = result.me.company_name or result.settings.company_domain or "Pipedrive"
-        where = f" Token kept in {_home(result.saved.where)}." if result.saved else ""
         profile = f" (profile “{result.settings.profile}”)" if result.saved else ""
-        self.notify(
-            f"Connected to {company} as {result.me.name}{profile}.{where}{result.note}",
-            title="Connected",
-            timeout=12,
-            markup=False,
-        )
+        self._say_connected(f"Connected to {company} as {result.me.name}{profile}.", result)
+
+    def _say_connected(self, text: str, result: Connected) -> None:
+        """``text``, then where the token was kept and the check's note."""
+        where = f" Token kept in {_home(result.saved.where)}." if result.saved else ""
+        self.notify(f"{text}{where}{result.note}", title="Connected", timeout=12, markup=False)
 
     # --- switching ------------------------------------------------------------------------
 

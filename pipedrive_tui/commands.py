@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.data.deals import DealQuery
@@ -30,6 +32,21 @@ __all__ = [
 
 #: How long typing must pause before the palette asks Pipedrive.
 SEARCH_DEBOUNCE = 0.35
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """``text`` as plain text, its letters that match the query styled.
+
+    ``Matcher.highlight`` reads its argument as markup: a pipeline or a filter named
+    ``[b]x[/b]`` would be styled, and one holding ``[link=…]`` would write a link.
+    """
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class _AppProvider(Provider):
@@ -53,7 +70,7 @@ class _ListProvider(_AppProvider):
         for name, help_text, command in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=help_text)
+                yield Hit(score, highlighted(matcher, name), command, help=help_text)
 
 
 class AccountProvider(_ListProvider):
@@ -141,7 +158,7 @@ class PipelineProvider(_AppProvider):
             score = matcher.match(name)
             if score > 0:
                 command = partial(self.pd_app.show_pipeline, pipeline.id)
-                yield Hit(score, matcher.highlight(name), command, help="Open its board")
+                yield Hit(score, highlighted(matcher, name), command, help="Open its board")
 
 
 class FilterProvider(_AppProvider):
@@ -162,7 +179,7 @@ class FilterProvider(_AppProvider):
             score = matcher.match(name)
             if score > 0:
                 command = partial(app.apply_filter, saved.id, saved.type)
-                yield Hit(score, matcher.highlight(name), command, help=f"Show its {kind}")
+                yield Hit(score, highlighted(matcher, name), command, help=f"Show its {kind}")
 
 
 class DealSearchProvider(_AppProvider):

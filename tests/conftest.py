@@ -43,3 +43,17 @@ def _no_real_keyring() -> Iterator[None]:
     credentials.set_keyring_backend(None)
     yield
     credentials.set_keyring_backend()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pilot key presses wait for the app to go idle in 5 ms steps instead of Textual's 20 ms.
+
+    ``Pilot.press`` and ``Pilot.pause`` poll ``textual._wait.wait_for_idle``, which sleeps at
+    least one step per call (two per key): with 20 ms steps typing a 40-character token takes
+    two seconds of sleeping. Idle is still judged the same way (process time barely moving
+    during a step), so what a test sees after a press does not change, only how long it waits.
+    """
+    import textual._wait as wait
+
+    wait.SLEEP_GRANULARITY = 1 / 200
+    wait.SLEEP_IDLE = wait.SLEEP_GRANULARITY / 10

@@ -60,6 +60,10 @@ class PipedriveClient:
         """Close the HTTP connections."""
         await self.transport.aclose()
 
+    def set_api_token(self, api_token: str) -> None:
+        """Use a new API token for the same company from now on (after Pipedrive refused one)."""
+        self.transport.set_api_token(api_token)
+
     @property
     def base_url(self) -> str:
         """Where the client sends its calls (never holds the token)."""

@@ -37,6 +37,10 @@ class PipedriveError(Exception):
         error: Pipedrive's own ``error`` text, when it sent one.
         error_info: Pipedrive's ``error_info`` hint, when it sent one.
         operation: the operationId of the call that failed, when known.
+        outcome_unknown: a write was sent and its answer never came (a read timed out, the
+            connection dropped after sending): Pipedrive may or may not have applied it, so it
+            must be read back, never blindly sent again. ``False`` when it was answered, or was
+            never sent (no connection could be made).
     """
 
     default_message = "The Pipedrive request failed."
@@ -49,11 +53,13 @@ class PipedriveError(Exception):
         error: str | None = None,
         error_info: str | None = None,
         operation: str | None = None,
+        outcome_unknown: bool = False,
     ) -> None:
         self.status = status
         self.error = error
         self.error_info = error_info
         self.operation = operation
+        self.outcome_unknown = outcome_unknown
         super().__init__(message or self.default_message)
 
     @property

@@ -44,13 +44,28 @@ class RateLimitState:
     daily_token_remaining: int | None = None
     throttled: int = 0
     waits: int = 0
-    blocked: bool = False
+    #: When (on :attr:`clock`) Pipedrive's block is over; ``None``: not blocked.
+    blocked_until: float | None = None
     updated_at: float | None = None
     #: Why Pipedrive cannot be used now (no network, server errors, budget used up), or ``None``.
     unreachable: str | None = None
     #: When (client clock) it became unreachable.
     unreachable_since: float | None = None
+    #: Pipedrive refused the token (401): revoked, expired or regenerated since it was saved.
+    token_refused: bool = False
+    #: The client's monotonic clock (a fake one in tests).
+    clock: Clock = field(default=time.monotonic, repr=False)
     _listeners: list[Callable[[RateLimitState], None]] = field(default_factory=list, repr=False)
+
+    @property
+    def blocked(self) -> bool:
+        """Whether the client holds off after Pipedrive's block (it ends with the cool-down)."""
+        return self.blocked_until is not None and self.clock() < self.blocked_until
+
+    def mark_blocked(self, until: float | None) -> None:
+        """Hold off until ``until`` (client clock), or (``None``) no longer."""
+        self.blocked_until = until
+        self.notify()
 
     def subscribe(self, listener: Callable[[RateLimitState], None]) -> Callable[[], None]:
         """Call ``listener`` after every change; returns a function that unsubscribes it."""
@@ -75,6 +90,12 @@ class RateLimitState:
         if self.unreachable is not None:
             self.unreachable = None
             self.unreachable_since = None
+            self.notify()
+
+    def mark_token_refused(self, refused: bool = True) -> None:
+        """Pipedrive refused the token (401), or (``refused=False``) accepted it again."""
+        if self.token_refused != refused:
+            self.token_refused = refused
             self.notify()
 
     def update_from_headers(self, headers: Mapping[str, str], now: float) -> None:
@@ -104,6 +125,8 @@ class RateLimitState:
     def summary(self) -> str:
         """A short plain-text line for a status bar, e.g. ``38/40 req · 9,120 left today``."""
         parts = []
+        if self.token_refused:
+            parts.append("TOKEN REFUSED: press A to reconnect")
         if self.unreachable:
             parts.append(f"OFFLINE: {self.unreachable}")
         if self.blocked:

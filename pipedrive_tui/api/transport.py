@@ -36,6 +36,25 @@ log = logging.getLogger("pipedrive_tui.api")
 
 #: Methods that may be repeated after a 5xx or a timeout without changing the result twice.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT"})
+#: Methods that only read: a failure of any other one (a write) may leave its outcome unknown.
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Failures that happen before a request leaves: a write that meets one was never sent.
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+)
+#: What the user reads when a write's answer never came.
+_UNKNOWN_TIMEOUT = (
+    "Pipedrive did not answer in time after the change was sent: it may or may not be saved."
+)
+_UNKNOWN_DROPPED = (
+    "The connection to Pipedrive dropped after the change was sent ({name}): it may or may not "
+    "be saved."
+)
 #: Statuses of requests Pipedrive refused before serving them: they cost no tokens.
 _UNCHARGED = frozenset({401, 403, 429})
 #: Path fragments of the search endpoints, which have their own, lower burst limit.
@@ -100,7 +119,7 @@ class Transport:
         )
         self.limiter = limiter or Limiter(16, 2.0, clock=clock, sleep=sleep)
         self.search_limiter = search_limiter or Limiter(8, 2.0, clock=clock, sleep=sleep)
-        self.rate_limit = RateLimitState()
+        self.rate_limit = RateLimitState(clock=clock)
         self.ledger = TokenLedger()
         self.read_only = read_only
         self.max_rate_limit_retries = max_rate_limit_retries
@@ -113,12 +132,17 @@ class Transport:
         #: How the transport waits (``asyncio.sleep``; a no-wait one in tests): polling uses it.
         self.sleep = sleep
         self._jitter = jitter
-        self._blocked_until: float | None = None
         self._recent_429 = False
 
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()
+
+    def set_api_token(self, api_token: str) -> None:
+        """Send ``api_token`` from now on (a new token for the same company, after a 401)."""
+        self._http.headers.pop("authorization", None)
+        self._http.headers["x-api-token"] = api_token
+        self.rate_limit.mark_token_refused(False)
 
     @property
     def has_auth(self) -> bool:
@@ -150,6 +174,9 @@ class Transport:
         limiter = self.search_limiter if any(m in path for m in _SEARCH_MARKERS) else self.limiter
         attempts_429 = 0
         attempts_other = 0
+        # Whether an earlier attempt of this write may have reached Pipedrive (a PUT repeated
+        # after a timeout): its outcome stays unknown even when the last attempt never left.
+        maybe_sent = False
         while True:
             waited = await limiter.acquire()
             if waited:
@@ -160,22 +187,34 @@ class Transport:
                     method, path, params=query, json=json_body, data=_form(form)
                 )
             except httpx.TimeoutException as exc:
+                maybe_sent = maybe_sent or not isinstance(exc, _NOT_SENT)
                 if method in IDEMPOTENT_METHODS and attempts_other < self.max_retries:
                     attempts_other += 1
                     await self._sleep(self._backoff(attempts_other))
                     continue
                 self.rate_limit.mark_unreachable("no answer in time", self._clock())
-                raise PipedriveTimeoutError(operation=op_name) from exc
+                unknown = maybe_sent and method not in _READ_METHODS
+                raise PipedriveTimeoutError(
+                    _UNKNOWN_TIMEOUT if unknown else None,
+                    operation=op_name,
+                    outcome_unknown=unknown,
+                ) from exc
             except httpx.TransportError as exc:
+                maybe_sent = maybe_sent or not isinstance(exc, _NOT_SENT)
                 if method in IDEMPOTENT_METHODS and attempts_other < self.max_retries:
                     attempts_other += 1
                     await self._sleep(self._backoff(attempts_other))
                     continue
                 self.rate_limit.mark_unreachable("cannot connect", self._clock())
+                unknown = maybe_sent and method not in _READ_METHODS
+                message = (
+                    _UNKNOWN_DROPPED.format(name=type(exc).__name__)
+                    if unknown
+                    else f"Could not reach Pipedrive at {self.base_url}: {type(exc).__name__}. "
+                    "Check the network and the company domain or base URL."
+                )
                 raise PipedriveConnectionError(
-                    f"Could not reach Pipedrive at {self.base_url}: {type(exc).__name__}. Check "
-                    "the network and the company domain or base URL.",
-                    operation=op_name,
+                    message, operation=op_name, outcome_unknown=unknown
                 ) from exc
             status = response.status_code
             # Pipedrive charges the requests it served: not a refusal (401, 403, 429), not its
@@ -185,6 +224,8 @@ class Transport:
             self.rate_limit.update_from_headers(response.headers, self._clock())
             if status < 500 and status not in (403, 429):
                 self.rate_limit.mark_reachable()
+            if status == 401 or (status < 400 and self.rate_limit.token_refused):
+                self.rate_limit.mark_token_refused(status == 401)
             if status < 400:
                 self._recent_429 = False
                 return _decode(response, op_name)
@@ -219,10 +260,10 @@ class Transport:
                 operation=op_name,
                 after_rate_limit=self._recent_429,
             )
+            # A PUT repeated after a timeout: the first attempt may have landed all the same.
+            error.outcome_unknown = maybe_sent and method not in _READ_METHODS
             if isinstance(error, BlockedError):
-                self._blocked_until = self._clock() + self.block_cooldown
-                self.rate_limit.blocked = True
-                self.rate_limit.notify()
+                self.rate_limit.mark_blocked(self._clock() + self.block_cooldown)
                 raise error
             if status >= 500 and method in IDEMPOTENT_METHODS and attempts_other < self.max_retries:
                 attempts_other += 1
@@ -235,19 +276,18 @@ class Transport:
             raise error
 
     def _check_block(self, operation: str | None) -> None:
-        if self._blocked_until is None:
+        until = self.rate_limit.blocked_until
+        if until is None:
             return
-        if self._clock() < self._blocked_until:
-            left = int(self._blocked_until - self._clock())
+        if self._clock() < until:
+            left = int(until - self._clock())
             raise BlockedError(
                 f"Pipedrive blocked this client after too many requests; the app is holding off "
                 f"for {left} s more before it calls again.",
                 operation=operation,
                 status=403,
             )
-        self._blocked_until = None
-        self.rate_limit.blocked = False
-        self.rate_limit.notify()
+        self.rate_limit.mark_blocked(None)
 
     def _backoff(self, attempt: int) -> float:
         return min(self.max_wait, self.backoff * (2 ** (attempt - 1)) * (1 + self._jitter()))

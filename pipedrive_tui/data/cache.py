@@ -84,7 +84,9 @@ class DiskCache:
             "records": records,
         }
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # The cache root as well: mkdir gives the parents it makes the umask's mode (0755).
+            self.folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.folder.mkdir(exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{kind}.", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))

@@ -5,6 +5,8 @@ id at once, and ``GET …/convert/status/{conversion_id}`` tells how the job is 
 (``not_started``, ``running``, then ``completed`` with the new deal's id, or ``failed`` or
 ``rejected``). :func:`convert_lead_to_deal` polls on a fixed, bounded schedule: it never polls
 past its last delay, and then says the conversion is still under way instead of waiting on.
+When the answer that starts the job is lost, the lead is read back once (the job is never
+started twice): gone, it was converted; still there, a job may yet convert it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,18 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from pipedrive_tui.api.client import PipedriveClient
 from pipedrive_tui.api.errors import PipedriveError
+from pipedrive_tui.data.write_outcome import NotSavedError, PendingWrites, send_write
 
-__all__ = ["DEFAULT_DELAYS", "ConversionError", "convert_lead_to_deal"]
+__all__ = ["DEFAULT_DELAYS", "MAYBE_STARTED", "ConversionError", "convert_lead_to_deal"]
 
 #: Seconds to wait before each status poll: about 40 s in all, then the helper gives up.
 DEFAULT_DELAYS: tuple[float, ...] = (0.5, 1, 1, 2, 2, 3, 5, 5, 10, 10)
+
+#: Said when the start of a conversion timed out and the lead is still there.
+MAYBE_STARTED = (
+    "Pipedrive did not answer in time. The lead is still a lead, but a conversion may have "
+    "started: refresh in a minute before converting it again."
+)
 
 #: The statuses after which the job will never complete.
 _FAILED = {
@@ -66,8 +75,12 @@ async def convert_lead_to_deal(
     on_progress: Callable[[str], None] | None = None,
     sleep: Callable[[float], Awaitable[object]] | None = None,
     delays: Sequence[float] = DEFAULT_DELAYS,
-) -> int:
+    writes: PendingWrites | None = None,
+) -> int | None:
     """Convert a lead into a deal and return the new deal's id.
+
+    ``None`` when the answer that starts the job was lost and the lead, read back, is gone: it
+    was converted, into a deal this call cannot name.
 
     Starts the job, then waits ``delays[0]`` seconds, polls, waits ``delays[1]``, polls… until the
     job completes. ``on_progress`` receives ``not_started`` once the job is accepted, then each
@@ -80,7 +93,19 @@ async def convert_lead_to_deal(
         PipedriveError: starting or polling the job failed (read-only mode, unknown lead, a
             network error…).
     """
-    job = await client.convert_lead(lead_id, stage_id=stage_id, pipeline_id=pipeline_id)
+    try:
+        started = await send_write(
+            lambda: client.convert_lead(lead_id, stage_id=stage_id, pipeline_id=pipeline_id),
+            reread=lambda: client.get_lead(lead_id),
+            landed=lambda lead: lead is None,
+            writes=writes,
+            key=f"lead:{lead_id}",
+        )
+    except NotSavedError:
+        raise ConversionError(MAYBE_STARTED, operation="convertLeadToDeal") from None
+    if started.checked:
+        return None
+    job = started.record
     status = job.status or "not_started"
     if on_progress is not None:
         on_progress(status)

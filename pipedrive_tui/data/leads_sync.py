@@ -12,7 +12,7 @@ one asks for the changes since the mark (:func:`~pipedrive_tui.data.leads.fetch_
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -67,11 +67,23 @@ def kept_leads(rows: LeadRows) -> list[Lead]:
 
 
 async def save_leads(
-    store: RecordStore | None, query: LeadQuery, rows: LeadRows, mark: ChangeMark | None
+    store: RecordStore | None,
+    query: LeadQuery,
+    rows: LeadRows,
+    mark: ChangeMark | None,
+    *,
+    confirmed: Callable[[Lead], Lead] | None = None,
 ) -> None:
-    """Keep the list as shown; ``mark`` only when every page is loaded (else ``None``)."""
+    """Keep the list as shown; ``mark`` only when every page is loaded (else ``None``).
+
+    ``confirmed`` turns a lead shown with edits still unanswered into the version Pipedrive
+    confirmed: the store never keeps a change the app may yet have to take back.
+    """
     since = mark.time if mark is not None else None
-    await remember_list(store, LEAD_KIND, leads_list_key(query), kept_leads(rows), since)
+    leads = kept_leads(rows)
+    if confirmed is not None:
+        leads = [confirmed(lead) for lead in leads]
+    await remember_list(store, LEAD_KIND, leads_list_key(query), leads, since)
 
 
 async def recall_leads(store: RecordStore | None, query: LeadQuery) -> WarmList[Lead] | None:

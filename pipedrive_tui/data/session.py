@@ -13,6 +13,7 @@ from pipedrive_tui.data.lookups import Lookups
 from pipedrive_tui.data.mail_index import MailIndex
 from pipedrive_tui.data.names import NameBook
 from pipedrive_tui.data.store import RecordStore
+from pipedrive_tui.data.write_outcome import PendingWrites
 
 __all__ = ["AccountSession"]
 
@@ -27,6 +28,8 @@ class AccountSession:
     ``mail`` finds the mail threads linked to a lead or a deal (it walks nothing until asked).
     ``lead_edits`` sends the writes to each lead in order, from its last confirmed version.
     ``filters`` holds the saved filters and the words that describe them.
+    ``writes`` counts the writes in flight (quitting waits for them) and the records whose last
+    write's outcome is unknown (read again when Pipedrive answers).
     ``store`` keeps the records loaded, for the next start (``None``: nothing is kept, as for
     the demo account, which is generated afresh at every start).
     """
@@ -42,12 +45,14 @@ class AccountSession:
     mail: MailIndex = field(init=False)
     lead_edits: LeadEdits = field(init=False)
     filters: FilterBook = field(init=False)
+    writes: PendingWrites = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = NameBook(self.client, store=self.store)
         self.mail = MailIndex(self.client)
         self.lead_edits = LeadEdits(self.client, self.store)
         self.filters = FilterBook(self)
+        self.writes = PendingWrites()
 
     @property
     def read_only(self) -> bool:

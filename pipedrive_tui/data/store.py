@@ -610,8 +610,9 @@ def _remove(path: Path) -> None:
 
 
 def _private_folder(folder: Path) -> None:
-    """Create ``folder`` when absent and make it owner-only (0700)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``folder`` (and the cache root above it) when absent; make it owner-only (0700)."""
+    folder.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(exist_ok=True, mode=0o700)
     if stat.S_IMODE(folder.stat().st_mode) != 0o700:
         os.chmod(folder, 0o700)
 

@@ -11,15 +11,24 @@ What each kind looks like to a client:
   ``time.sleep`` in the loopback server; the sync transport does not wait). Latency rules add up
   and combine with any other fault.
 * ``rate_limit``: 429 ``{"success": false, "error": "Request over limit", …}`` with
-  ``x-ratelimit-remaining: 0``, ``x-ratelimit-reset: <seconds>`` and, when asked, ``Retry-After``.
+  ``x-ratelimit-remaining: 0``, ``x-ratelimit-reset: <seconds>`` (none at all with
+  ``reset=None``) and, when asked, ``Retry-After`` (the same seconds, or its own).
 * ``daily_budget``: 429 with ``x-daily-ratelimit-token-remaining: 0`` (the company's daily token
   budget is used up).
 * ``server_error``: 500 with a JSON error body; 502, 503 and 504 with a gateway's HTML page.
 * ``timeout``: ``httpx.ReadTimeout`` raised by the transport (the server holds the connection for
   ``seconds``, then closes it without an answer).
+* ``connection_reset``: ``httpx.ReadError("[Errno 104] Connection reset by peer")`` raised by the
+  transport, before the request is served (the loopback server resets the socket unanswered).
 * ``malformed_json``: 200, ``application/json``, and the real body cut in half.
 * ``revoked_token``: 401 ``{"success": false, "error": "unauthorized access", "errorCode": 401}``.
 * ``cloudflare_block``: 403 ``text/html``: Cloudflare's "Sorry, you have been blocked" page.
+
+An outage is a switch rather than a rule: after :meth:`FaultPlan.go_down` every request fails
+with ``httpx.ConnectError("[Errno 111] Connection refused")`` (the loopback server resets each
+connection unanswered) until :meth:`FaultPlan.come_back`; no rule counts a request meanwhile,
+and the log says ``outage``. The demo still records each attempt (with no status), so that
+tests can count what a client tried while the server was away.
 """
 
 from __future__ import annotations
@@ -31,7 +40,15 @@ from typing import Literal
 
 import httpx
 
-__all__ = ["FaultDecision", "FaultKind", "FaultPlan", "FaultRule", "fault_response", "truncate"]
+__all__ = [
+    "FaultDecision",
+    "FaultKind",
+    "FaultPlan",
+    "FaultRule",
+    "fault_error",
+    "fault_response",
+    "truncate",
+]
 
 FaultKind = Literal[
     "latency",
@@ -42,6 +59,8 @@ FaultKind = Literal[
     "malformed_json",
     "revoked_token",
     "cloudflare_block",
+    "connection_reset",
+    "outage",
 ]
 
 _ERROR_INFO = "Please check developers.pipedrive.com for more information about Pipedrive API."
@@ -60,7 +79,11 @@ class FaultRule:
         after: how many matching requests pass untouched before it starts.
         status: the status of a ``server_error``.
         seconds: the delay of ``latency``, the reset of a 429, how long a ``timeout`` holds.
-        retry_after: whether a 429 also carries ``Retry-After``.
+        retry_after: whether a 429 also carries ``Retry-After`` (``True``: the reset's seconds;
+            a number: these seconds).
+        reset_header: whether a 429 carries ``x-ratelimit-reset`` (false: no reset header).
+        after_apply: a raised fault (``timeout``) hits after the server did the work: the write
+            is applied and only its answer is lost (the outcome a client cannot know).
     """
 
     kind: FaultKind
@@ -70,7 +93,9 @@ class FaultRule:
     after: int = 0
     status: int = 500
     seconds: float = 0.0
-    retry_after: bool = False
+    retry_after: bool | float = False
+    reset_header: bool = True
+    after_apply: bool = False
     seen: int = field(default=0, init=False)
     fired: int = field(default=0, init=False)
 
@@ -116,6 +141,8 @@ class FaultPlan:
         self.rules: list[FaultRule] = list(rules)
         #: ``(kind, method, path)`` of every fault that fired, in order.
         self.log: list[tuple[str, str, str]] = []
+        #: Whether the server is away (:meth:`go_down`): every request is refused.
+        self.down = False
 
     def add(self, rule: FaultRule) -> FaultPlan:
         """Append a rule; returns the plan."""
@@ -123,9 +150,20 @@ class FaultPlan:
         return self
 
     def clear(self) -> FaultPlan:
-        """Drop every rule and the log."""
+        """Drop every rule and the log, and bring the server back."""
         self.rules.clear()
         self.log.clear()
+        self.down = False
+        return self
+
+    def go_down(self) -> FaultPlan:
+        """The server goes away: every request is refused until :meth:`come_back`."""
+        self.down = True
+        return self
+
+    def come_back(self) -> FaultPlan:
+        """The server answers again (the rules apply again, where they left off)."""
+        self.down = False
         return self
 
     def latency(
@@ -137,14 +175,15 @@ class FaultPlan:
 
     def rate_limit(
         self, count: int | None = 1, *, path: str | None = None, method: str | None = None,
-        reset: float = 2, retry_after: bool = False, after: int = 0,
+        reset: float | None = 2, retry_after: bool | float = False, after: int = 0,
     ) -> FaultPlan:  # fmt: skip
-        """Answer 429 (burst limit) to the next ``count`` matching requests."""
-        return self.add(
-            FaultRule(
-                "rate_limit", path, method, count, after, seconds=reset, retry_after=retry_after
-            )
-        )
+        """Answer 429 (burst limit) to the next ``count`` matching requests.
+
+        ``reset=None`` sends no ``x-ratelimit-reset``; ``retry_after`` adds ``Retry-After``.
+        """
+        rule = FaultRule("rate_limit", path, method, count, after, seconds=reset or 0.0,
+                         retry_after=retry_after, reset_header=reset is not None)  # fmt: skip
+        return self.add(rule)
 
     def daily_budget(
         self, count: int | None = None, *, path: str | None = None, method: str | None = None,
@@ -164,10 +203,23 @@ class FaultPlan:
 
     def timeout(
         self, count: int | None = 1, *, path: str | None = None, method: str | None = None,
-        seconds: float = 0.0, after: int = 0,
+        seconds: float = 0.0, after: int = 0, after_apply: bool = False,
     ) -> FaultPlan:  # fmt: skip
-        """Time out the next ``count`` matching requests (``httpx.ReadTimeout``)."""
-        return self.add(FaultRule("timeout", path, method, count, after, seconds=seconds))
+        """Time out the next ``count`` matching requests (``httpx.ReadTimeout``).
+
+        With ``after_apply`` the server first does the work (a write lands), then the answer is
+        lost: the client sees the same timeout, and only reading the record back tells.
+        """
+        rule = FaultRule("timeout", path, method, count, after, seconds=seconds,
+                         after_apply=after_apply)  # fmt: skip
+        return self.add(rule)
+
+    def connection_reset(
+        self, count: int | None = 1, *, path: str | None = None, method: str | None = None,
+        after: int = 0,
+    ) -> FaultPlan:  # fmt: skip
+        """Reset the connection of the next ``count`` matching requests (``httpx.ReadError``)."""
+        return self.add(FaultRule("connection_reset", path, method, count, after))
 
     def malformed_json(
         self, count: int | None = 1, *, path: str | None = None, method: str | None = None,
@@ -189,6 +241,9 @@ class FaultPlan:
 
     def decide(self, method: str, path: str) -> FaultDecision:
         """The delay and the fault (if any) for one request; counts it against the rules."""
+        if self.down:  # nothing reaches the server: no rule sees the request
+            self.log.append(("outage", method, path))
+            return FaultDecision(0.0, FaultRule("outage", count=None))
         delay = 0.0
         fault: FaultRule | None = None
         for rule in self.rules:
@@ -203,6 +258,18 @@ class FaultPlan:
         return FaultDecision(delay, fault)
 
 
+def fault_error(rule: FaultRule, request: httpx.Request) -> httpx.TransportError | None:
+    """What the transport raises for a ``timeout``, a ``connection_reset`` or an ``outage``
+    (instead of answering); ``None`` for the faults that answer."""
+    if rule.kind == "timeout":
+        return httpx.ReadTimeout("demo fault: the read timed out", request=request)
+    if rule.kind == "connection_reset":
+        return httpx.ReadError("[Errno 104] Connection reset by peer", request=request)
+    if rule.kind == "outage":
+        return httpx.ConnectError("[Errno 111] Connection refused", request=request)
+    return None
+
+
 def _json(status: int, body: object, headers: Mapping[str, str]) -> httpx.Response:
     content = json.dumps(body).encode()
     return httpx.Response(
@@ -211,17 +278,23 @@ def _json(status: int, body: object, headers: Mapping[str, str]) -> httpx.Respon
 
 
 def fault_response(rule: FaultRule, headers: Mapping[str, str]) -> httpx.Response:
-    """The answer of a fault rule (not ``timeout`` or ``malformed_json``, which the handler does).
+    """The answer of a fault rule (not the raised ones, see :func:`fault_error`, or
+    ``malformed_json``).
 
     ``headers`` are the rate-limit headers the request would have had.
     """
     error = {"success": False, "error_info": _ERROR_INFO, "data": None, "additional_data": None}
     if rule.kind == "rate_limit":
         reset = str(max(1, round(rule.seconds)))
-        extra = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
-        if rule.retry_after:
+        base = {k: v for k, v in headers.items() if k.lower() != "x-ratelimit-reset"}
+        extra = {"x-ratelimit-remaining": "0"}
+        if rule.reset_header:
+            extra["x-ratelimit-reset"] = reset
+        if rule.retry_after is True:
             extra["retry-after"] = reset
-        return _json(429, {**error, "error": "Request over limit"}, {**headers, **extra})
+        elif rule.retry_after is not False:
+            extra["retry-after"] = str(max(0, round(rule.retry_after)))
+        return _json(429, {**error, "error": "Request over limit"}, {**base, **extra})
     if rule.kind == "daily_budget":
         extra = {"x-daily-ratelimit-token-remaining": "0"}
         body = {**error, "error": "Request over limit: the daily API token budget is used up"}

@@ -37,7 +37,13 @@ from pipedrive_tui.demo import (
     search,
     writes,
 )
-from pipedrive_tui.demo.faults import FaultDecision, FaultPlan, fault_response, truncate
+from pipedrive_tui.demo.faults import (
+    FaultDecision,
+    FaultPlan,
+    fault_error,
+    fault_response,
+    truncate,
+)
 from pipedrive_tui.demo.generator import DemoAccount, generate
 from pipedrive_tui.demo.responses import ERROR_INFO, ApiError, Request, error_body
 from pipedrive_tui.demo.store import DemoStore
@@ -47,8 +53,9 @@ __all__ = ["DemoPipedrive", "LedgerEntry", "Outcome", "RecordedRequest"]
 log = logging.getLogger("pipedrive_tui.demo")
 
 Handler = Callable[[DemoStore, Request], dict[str, Any]]
-#: What the demo does with a request: an answer or a timeout to raise, after a delay (seconds).
-Outcome = tuple[httpx.Response | httpx.TimeoutException, float]
+#: What the demo does with a request: an answer or a transport error to raise (a timeout, a reset,
+#: a refused connection), after a delay (seconds).
+Outcome = tuple[httpx.Response | httpx.TransportError, float]
 
 _UNAUTHORIZED = {"success": False, "error": "unauthorized access", "errorCode": 401}
 _QUERY_TOKEN = {
@@ -265,11 +272,15 @@ class DemoPipedrive:
 
     def _answer(
         self, request: httpx.Request, record: RecordedRequest, decision: FaultDecision
-    ) -> httpx.Response | httpx.TimeoutException:
-        headers = self._rate_headers()
+    ) -> httpx.Response | httpx.TransportError:
         fault = decision.fault
-        if fault is not None and fault.kind == "timeout":
-            return httpx.ReadTimeout("demo fault: the read timed out", request=request)
+        away = fault is not None and fault.kind == "outage"  # a server away counts nothing
+        headers = {} if away else self._rate_headers()
+        raised = fault_error(fault, request) if fault is not None else None
+        if raised is not None:
+            if fault is not None and fault.after_apply:  # served, then the answer was lost
+                self._serve(request, record, headers)
+            return raised
         if fault is not None and fault.kind != "malformed_json":
             return fault_response(fault, headers)
         response = self._serve(request, record, headers)

@@ -10,6 +10,8 @@ Try it: ``curl -H 'x-api-token: demo' 'http://127.0.0.1:8765/api/v2/deals?limit=
 
 from __future__ import annotations
 
+import socket
+import struct
 import sys
 import threading
 import time
@@ -104,7 +106,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
             answer, delay = self.server.demo.respond(request)
         if delay > 0:
             time.sleep(delay)
-        if isinstance(answer, Exception):  # an injected timeout: no answer at all
+        if isinstance(answer, Exception):  # an injected timeout, reset or outage: no answer
+            if not isinstance(answer, httpx.TimeoutException):  # reset the socket (RST) at once
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                self.connection.close()
             self.close_connection = True
             return
         self.send_response(answer.status_code)

@@ -31,15 +31,21 @@ _ESCAPES = re.compile(
 )
 
 # C0 controls except TAB and LF, DEL, C1 controls; plus the bidi embedding/override/isolate
-# characters, which can make a terminal show text in a different order than it is stored.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# characters, which can make a terminal show text in a different order than it is stored, and
+# the invisible characters that only hide or split text (zero-width space, word joiner and the
+# invisible operators, BOM): a title made of them would look empty yet not get its placeholder.
+# The joiners (ZWNJ, ZWJ: Persian words, emoji sequences) and the direction marks (LRM, RLM,
+# ALM: they reorder nothing, and right-to-left names need them) are kept.
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _WHITESPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
-    """Remove escape sequences and control characters, keeping newlines and tabs.
+    """Remove escape sequences, control characters and zero-width spaces, keeping newlines, tabs.
 
     CR LF and lone CR become LF (a lone CR would let later text overwrite the start of the line).
     """

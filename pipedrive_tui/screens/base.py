@@ -14,7 +14,29 @@ from pipedrive_tui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from pipedrive_tui.config import Settings
 
-__all__ = ["AppScreen"]
+__all__ = ["AppScreen", "drop_closed_watchers"]
+
+
+def drop_closed_watchers(target: object) -> None:
+    """Forget what removed widgets watched on ``target`` (a long-lived app or widget).
+
+    Textual 8.2 keeps a ``watch``/``data_bind`` watcher, and so the whole removed widget, until
+    the watched value changes (Textualize/textual#6666): a footer that rebuilds its keys at
+    each focus change, or a header watching the app's title, would grow without end.
+    """
+    watchers = getattr(target, "__watchers", None)
+    if not isinstance(watchers, dict):
+        return
+    for entries in watchers.values():
+        entries[:] = [(node, call) for node, call in entries if not node._closing]
+
+
+class _Footer(Footer):
+    """Textual's footer, dropping the watchers of the keys each rebuild removes."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        drop_closed_watchers(self)
 
 
 class AppScreen(Screen[None]):
@@ -25,10 +47,11 @@ class AppScreen(Screen[None]):
         yield AccountBar()
         yield from self.compose_body()
         yield StatusLine()
-        yield Footer()
+        yield _Footer()
 
     def on_screen_resume(self) -> None:
         """Bring the account bar and status line up to date when this screen shows again."""
+        drop_closed_watchers(self.app)  # the header of a screen closed meanwhile
         sync = getattr(self.app, "sync_chrome", None)
         if sync is not None:
             sync()

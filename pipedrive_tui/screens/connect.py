@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
@@ -34,7 +34,8 @@ class ConnectRequest:
     """What the user typed, checked for shape (not yet by Pipedrive)."""
 
     domain: str
-    token: str
+    #: Left out of ``repr``: a worker's description and a crash report's locals show it.
+    token: str = field(repr=False)
     profile: str
 
 
@@ -181,6 +182,13 @@ class ConnectScreen(ModalScreen[Any]):
             return None
         if any(ch.isspace() or not ch.isprintable() for ch in token):
             self._fail("The token has spaces in it: paste it again, in one piece.", "token")
+            return None
+        if not token.isascii():
+            self._fail(
+                "The token has letters that are not in Pipedrive's tokens (only a-z and 0-9): "
+                "copy it again from the token page.",
+                "token",
+            )
             return None
         try:
             profile = check_profile_name(self.query_one("#connect-profile", Input).value)

@@ -195,14 +195,18 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             self._set_columns()
             self.reload()
 
-    def reload(self, *, warm: bool = True) -> None:
+    def reload(self, *, warm: bool = True, keep_shown: bool = False) -> None:
         """Forget the loaded rows and fetch the first pages again (keeps search and sort).
 
         ``warm``: draw the rows the store kept for this query first (``r`` does not).
+        ``keep_shown``: the rows on screen stay (cursor included) until the new ones are in; a
+        refresh that fails leaves them there with the reason (``r``).
         """
         old = self.rows
-        self.rows = self._new_rows()
-        self.rows.search, self.rows.sort = old.search, old.sort
+        keep = keep_shown and bool(old.loaded) and not self.error
+        if not keep:
+            self.rows = self._new_rows()
+            self.rows.search, self.rows.sort = old.search, old.sort
         self.error = self.partial_error = ""
         self.more, self.fetched, self._budget = True, 0, self.auto_load_rows
         self._generation += 1
@@ -212,7 +216,9 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
         self.table.set_marked(self.rows.marked)
         self._show()
         self._since = self._cached = self._hidden = None
-        if warm and self.session.store is not None:
+        if keep:
+            self._hidden = self._new_rows()
+        if warm and self.session.store is not None and not keep:
             self.warm_start(stale)
         else:
             self._start_loading(stale)
@@ -342,7 +348,7 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             if generation != self._generation:
                 return
             self._pages = None
-            if self.fetched or self._cached is not None:  # kept rows stay on screen
+            if self.fetched or self._cached is not None or self._kept_shown:  # rows stay
                 self.partial_error = str(error)
             else:
                 self.error = str(error)
@@ -356,7 +362,7 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             self._rebuild()
         self._show()
         self._keep()
-        self.app.post_message(Activity("", refreshed=not self.error))
+        self.app.post_message(Activity("", refreshed=not (self.error or self.partial_error)))
 
     def _arrived(self, deals: list[Deal], *, final: bool) -> None:
         rows = self.rows
@@ -480,6 +486,11 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             column = next((c for c in columns if c.key == sort.column), None)
             self.sort_by(column, sort.reverse, keep_cursor=True)
 
+    @property
+    def _kept_shown(self) -> bool:
+        """Rows stay on screen while a refresh loads their replacement out of sight."""
+        return self._hidden is not None and bool(self.rows.loaded)
+
     def _rebuild(self) -> None:
         self.rows.rebuild()
         self._rebuilt = monotonic()
@@ -489,7 +500,10 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
         if not self.is_mounted:
             return
         rows, table = self.rows, self.table
-        arrived = bool(self.fetched) or self._cached is not None or not (self.fetching or self.more)
+        arrived = (
+            bool(self.fetched) or self._cached is not None or self._kept_shown
+            or not (self.fetching or self.more)
+        )  # fmt: skip
         self.query_one("#deals-loading").display = not arrived and not self.error
         empty = arrived and not rows.view and not self.fetching
         message = self.query_one("#deals-message", Static)
@@ -551,8 +565,8 @@ class DealsScreen(AppScreen, DealListActions, DealTriage, AutoRefreshing):
             self._more_wanted(1_000)
 
     def action_refresh(self) -> None:
-        """Fetch the deals again (rows changed here stop being marked)."""
-        self.reload(warm=False)
+        """Fetch the deals again; the rows stay until the new ones are in (marks go then)."""
+        self.reload(warm=False, keep_shown=True)
 
     def action_load_all(self) -> None:
         """Load every remaining page in the background."""

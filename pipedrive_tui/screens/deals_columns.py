@@ -22,7 +22,7 @@ from pipedrive_tui.fields.catalog import FieldCatalog
 from pipedrive_tui.fields.context import FieldContext
 from pipedrive_tui.fields.formatting import format_value
 from pipedrive_tui.fields.numbers import format_money, to_decimal
-from pipedrive_tui.widgets.table_columns import TableColumn
+from pipedrive_tui.widgets.table_columns import TableColumn, title_cell
 
 __all__ = [
     "BUILTIN_COLUMNS",
@@ -305,8 +305,8 @@ def build_columns(
         return deal.update_time.date().isoformat() if deal.update_time else ""
 
     columns = [
-        TableColumn("title", "Title", lambda d: d.title, width=22, flexible=True, priority=0,
-                    sort_key=lambda d: d.title.casefold(), ideal=32),
+        TableColumn("title", "Title", lambda d: title_cell(d.title), width=22, flexible=True,
+                    priority=0, sort_key=lambda d: d.title.casefold(), ideal=32),
         TableColumn("org", "Organization", text(org), width=15, sort_key=folded(org)),
         TableColumn("person", "Person", text(person), width=14, priority=2,
                     sort_key=folded(person)),

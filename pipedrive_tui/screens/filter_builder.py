@@ -5,7 +5,10 @@ condition is a field (only those that allow filtering), an operator (only those 
 helpers offer for the field's type) and a value entered with the right widget: options, users,
 stages and pipelines from a list, dates as ``YYYY-MM-DD`` or a relative date, numbers checked.
 At most 16 conditions. Saving checks the whole filter first and says what is wrong; a save
-Pipedrive refuses keeps everything typed here for another try.
+Pipedrive refuses keeps everything typed here for another try. A save whose answer was lost is
+checked by reading the filters back (a new one: a filter of that name that was not there
+before), never sent again; when even that fails, the next save looks for it first, so that it
+updates the filter instead of creating a second one.
 
 Keys: ``a`` add to "all of", ``o`` add to "any of", ``enter``/``e`` edit, ``d`` remove,
 ``ctrl+s`` save, ``escape`` close (asks when something changed).
@@ -39,8 +42,11 @@ from pipedrive_tui.data.filter_draft import (
 )
 from pipedrive_tui.data.filters import type_title
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.write_outcome import OutcomeUnknownError, send_write
 from pipedrive_tui.fields.filter_words import FilterVocabulary, condition_words
+from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.confirm import ConfirmScreen
+from pipedrive_tui.screens.triage import run_write
 from pipedrive_tui.widgets.safe_text import safe_line
 from pipedrive_tui.widgets.vim_keys import VIM_BINDINGS, VimKeys
 
@@ -199,8 +205,8 @@ class ConditionScreen(ModalScreen[DraftCondition | None]):
             choice.value = value
         elif relative.display and any(v == value for _, v in _relative_dates(self.helpers)):
             relative.value = value
-        else:
-            self.query_one("#condition-text", Input).value = value
+        else:  # an input shows its text as it is: no escape sequence may reach it
+            self.query_one("#condition-text", Input).value = clean_line(value)
 
     def _value_widgets(self, kind: str, definition: FieldDefinition | None = None) -> None:
         text = self.query_one("#condition-text", Input)
@@ -293,12 +299,17 @@ class FilterBuilderScreen(Screen[Filter | None], VimKeys):
     def __init__(self, session: AccountSession, draft: FilterDraft, filter_id: int | None) -> None:
         super().__init__()
         self.session = session
+        # The name input shows its text as it is: a name with escape sequences is cleaned first
+        # (and so saved cleaned), before the copy that tells whether anything was changed.
+        draft.name = clean_line(draft.name)
         self.draft = draft
         self.original = draft.copy()
         self.filter_id = filter_id
         self.rows: list[tuple[str, int] | None] = []
         self.fields: list[FieldDefinition] = []
         self.saving = False
+        #: After a create whose outcome is unknown: the filter ids there were before it.
+        self.maybe_created: set[int] | None = None
 
     @property
     def obj(self) -> str:
@@ -466,25 +477,70 @@ class FilterBuilderScreen(Screen[Filter | None], VimKeys):
             return
         self.save()
 
-    @work(exclusive=True, group="builder-save", exit_on_error=False)
-    async def save(self) -> None:
-        """Send the filter; on a refusal say why and keep everything for another try."""
+    def save(self) -> None:
+        """Send the filter (on the app: closing the builder does not cancel it)."""
         self.saving = True
+        run_write(self, self.session, self._save(), "builder-save")
+
+    def _created(self, known: set[int], filters: list[Filter]) -> Filter | None:
+        """The filter this builder created: its name and type, not among ``known``."""
+        name, kind = self.draft.name, self.draft.type
+        found = [f for f in filters if f.id not in known and (f.name, f.type) == (name, kind)]
+        return max(found, key=lambda f: f.id, default=None)
+
+    async def _save(self) -> None:
+        """Send the filter; on a refusal say why and keep everything for another try."""
         client = self.session.client
-        conditions = self.draft.to_conditions()
+        draft = self.draft
+        conditions = draft.to_conditions()
+        book = self.session.filters
+        known = {f.id for f in book.filters or []} | set(book.full)
+
+        async def reread_created() -> Filter | None:
+            return self._created(known, await client.list_filters(draft.type))
+
+        def holds_the_draft(found: Filter | None) -> bool:
+            if found is None or found.name != draft.name:
+                return False
+            return FilterDraft.from_filter(found).to_conditions() == conditions
+
         try:
-            if self.filter_id is None:
-                saved = await client.add_filter(self.draft.name, self.draft.type, conditions)
+            if self.filter_id is None and self.maybe_created is not None:
+                # The last try's outcome is unknown: it may have created the filter already.
+                found = self._created(self.maybe_created, await client.list_filters(draft.type))
+                if found is not None:
+                    self.filter_id = found.id
+            filter_id = self.filter_id
+            if filter_id is None:
+                written = await send_write(
+                    lambda: client.add_filter(draft.name, draft.type, conditions),
+                    reread=reread_created,
+                    landed=lambda found: found is not None,
+                )
             else:
-                saved = await client.update_filter(self.filter_id, conditions, name=self.draft.name)
+                written = await send_write(
+                    lambda: client.update_filter(filter_id, conditions, name=draft.name),
+                    reread=lambda: client.get_filter(filter_id),
+                    landed=holds_the_draft,
+                )
         except PipedriveError as error:
-            self._errors([f"Pipedrive did not save the filter: {error}", "Your changes are kept."])
-            self.notify(f"Could not save the filter. {error}", severity="error", markup=False)
+            if isinstance(error, OutcomeUnknownError) and self.filter_id is None:
+                self.maybe_created = known
+            said = clean_line(str(error))
+            if self.is_attached:  # else the builder was closed, and its work with it
+                self._errors(
+                    [f"Pipedrive did not save the filter: {said}", "Your changes are kept."]
+                )
+            self.app.notify(f"Could not save the filter. {said}", severity="error", markup=False)
             return
         finally:
             self.saving = False
-        self.notify(f"Saved {saved.name}", markup=False)
-        self.dismiss(saved)
+        saved = written.record
+        self.maybe_created = None
+        book.remember(saved)
+        self.app.notify(written.said(f"Saved {clean_line(saved.name)}"), markup=False)
+        if self.is_attached:
+            self.dismiss(saved)
 
     def action_close(self) -> None:
         """Close; asks first when there are unsaved changes."""

@@ -3,11 +3,15 @@
 ``enter`` applies a deals or leads filter (the deals list or the leads list shows what it
 selects); ``n`` builds a new one, ``e`` edits the conditions, ``R`` renames, ``D`` duplicates,
 ``d`` deletes (after a confirmation). Writes follow the app's rule: the list shows the change at
-once and puts it back, with Pipedrive's message, when the server refuses it; ``--read-only``
-sends nothing. Filters Pipedrive marks as not editable (another user's) can be applied only.
+once and puts it back, with Pipedrive's message, when the server refuses it; a write whose answer
+was lost is checked by reading the filter (or the list, for a copy) back, never sent again;
+``--read-only`` sends nothing. Filters Pipedrive marks as not editable (another user's) can be
+applied only.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from rich.text import Text
 from textual import on, work
@@ -18,11 +22,12 @@ from textual.widgets import LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pipedrive_tui import locations
-from pipedrive_tui.api.errors import PipedriveError
+from pipedrive_tui.api.errors import NotFoundError, PipedriveError
 from pipedrive_tui.api.models import Filter
 from pipedrive_tui.data.filter_draft import FilterDraft
 from pipedrive_tui.data.filters import FILTER_TYPES, type_title
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.write_outcome import NotSavedError, send_write
 from pipedrive_tui.fields.filter_words import filter_words
 from pipedrive_tui.fields.text import clean_line, clean_text
 from pipedrive_tui.screens.base import AppScreen
@@ -30,7 +35,7 @@ from pipedrive_tui.screens.confirm import ConfirmScreen
 from pipedrive_tui.screens.filter_builder import FilterBuilderScreen
 from pipedrive_tui.screens.lead_labels import LabelNameScreen
 from pipedrive_tui.screens.messages import Activity
-from pipedrive_tui.screens.triage import notify_reverted, refuse_read_only
+from pipedrive_tui.screens.triage import notify_reverted, refuse_read_only, run_write
 from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 from pipedrive_tui.widgets.safe_text import safe_line
 from pipedrive_tui.widgets.vim_keys import VIM_JUMP_BINDINGS, VimKeys
@@ -339,24 +344,55 @@ class FiltersScreen(AppScreen, VimKeys):
 
         self.app.push_screen(LabelNameScreen("Rename the filter", saved.name), named)
 
-    @work(group="filter-rename", exit_on_error=False)
-    async def rename(self, saved: Filter, name: str) -> None:
+    def _redraw(self) -> None:
+        if self.is_attached:  # a write answered while the app closes: nothing to draw on
+            self._draw_list()
+
+    def _recheck(self, filter_id: int) -> Callable[[], Awaitable[None]]:
+        """Read one filter again (after a write whose outcome is unknown) and show it."""
+        client = self.session.client
+
+        async def recheck() -> None:
+            try:
+                found = await client.get_filter(filter_id)
+            except NotFoundError:
+                self.book.drop(filter_id)
+            else:
+                self.book.remember(found)
+            self._redraw()
+
+        return recheck
+
+    def rename(self, saved: Filter, name: str) -> None:
         """Rename at once on screen, then on Pipedrive; put the old name back on failure."""
+        run_write(self, self.session, self._rename(saved, name), "filter-rename")
+
+    async def _rename(self, saved: Filter, name: str) -> None:
         before = saved
         self.book.remember(saved.model_copy(update={"name": name}))
         self._draw_list()
+        client = self.session.client
         try:
             full = await self.book.conditions(saved.id)
             conditions = FilterDraft.from_filter(full).to_conditions()
-            updated = await self.session.client.update_filter(saved.id, conditions, name=name)
+            written = await send_write(
+                lambda: client.update_filter(saved.id, conditions, name=name),
+                reread=lambda: client.get_filter(saved.id),
+                landed=lambda found: found is not None and found.name == name,
+                writes=self.session.writes,
+                key=f"filter:{saved.id}",
+                recheck=self._recheck(saved.id),
+                track=False,
+            )
         except PipedriveError as error:
-            self.book.remember(before)
-            self._draw_list()
-            notify_reverted(self, "Could not rename the filter", error)
+            current = error.current if isinstance(error, NotSavedError) else None
+            self.book.remember(current if current is not None else before)
+            self._redraw()
+            notify_reverted(self.app, "Could not rename the filter", error)
             return
-        self.book.remember(updated)
-        self._draw_list()
-        self.notify(f"Renamed to {clean_line(name)}", markup=False)
+        self.book.remember(written.record)
+        self._redraw()
+        self.app.notify(written.said(f"Renamed to {clean_line(name)}"), markup=False)
 
     def action_duplicate(self) -> None:
         """Save a copy of the highlighted filter (named "… (copy)")."""
@@ -368,21 +404,40 @@ class FiltersScreen(AppScreen, VimKeys):
             return
         self.duplicate(saved)
 
-    @work(group="filter-duplicate", exit_on_error=False)
-    async def duplicate(self, saved: Filter) -> None:
+    def duplicate(self, saved: Filter) -> None:
         """Create the copy on Pipedrive, then show it."""
+        run_write(self, self.session, self._duplicate(saved), "filter-duplicate")
+
+    async def _duplicate(self, saved: Filter) -> None:
+        client = self.session.client
+        name = f"{saved.name} (copy)"
+        known = {f.id for f in self.book.filters or []} | set(self.book.full)
+
+        async def reread() -> Filter | None:
+            found = [
+                f
+                for f in await client.list_filters(saved.type)
+                if f.id not in known and f.name == name
+            ]
+            return max(found, key=lambda f: f.id, default=None)
+
         try:
             full = await self.book.conditions(saved.id)
             conditions = FilterDraft.from_filter(full).to_conditions()
-            name = f"{saved.name} (copy)"
-            copy = await self.session.client.add_filter(name, saved.type, conditions)
+            written = await send_write(
+                lambda: client.add_filter(name, saved.type, conditions),
+                reread=reread,
+                landed=lambda found: found is not None,
+            )
         except PipedriveError as error:
-            self.notify(f"Could not copy the filter. {error}", severity="error", markup=False)
+            said = clean_line(str(error))
+            self.app.notify(f"Could not copy the filter. {said}", severity="error", markup=False)
             return
+        copy = written.record
         self.book.remember(copy)
         self.selected_id = copy.id
-        self._draw_list()
-        self.notify(f"Saved {clean_line(copy.name)}", markup=False)
+        self._redraw()
+        self.app.notify(written.said(f"Saved {clean_line(copy.name)}"), markup=False)
 
     def action_delete(self) -> None:
         """Delete the highlighted filter, after a confirmation."""
@@ -399,18 +454,31 @@ class FiltersScreen(AppScreen, VimKeys):
 
         self.app.push_screen(ConfirmScreen("Delete the filter?", body, "Delete"), confirmed)
 
-    @work(group="filter-delete", exit_on_error=False)
-    async def delete(self, saved: Filter) -> None:
+    def delete(self, saved: Filter) -> None:
         """Take it off the list at once, delete it on Pipedrive, put it back on failure."""
+        run_write(self, self.session, self._delete(saved), "filter-delete")
+
+    async def _delete(self, saved: Filter) -> None:
         gone = self.book.drop(saved.id)
         self._draw_list()
+        client = self.session.client
         try:
-            await self.session.client.delete_filter(saved.id)
+            written = await send_write(
+                lambda: client.delete_filter(saved.id),
+                reread=lambda: client.get_filter(saved.id),
+                landed=lambda found: found is None,
+                writes=self.session.writes,
+                key=f"filter:{saved.id}",
+                recheck=self._recheck(saved.id),
+                track=False,
+            )
         except PipedriveError as error:
-            if gone is not None:
-                self.book.remember(gone)
+            current = error.current if isinstance(error, NotSavedError) else None
+            back = current if current is not None else gone
+            if back is not None:
+                self.book.remember(back)
             self.selected_id = saved.id
-            self._draw_list()
-            notify_reverted(self, "Could not delete the filter", error)
+            self._redraw()
+            notify_reverted(self.app, "Could not delete the filter", error)
             return
-        self.notify(f"Deleted {clean_line(saved.name)}", markup=False)
+        self.app.notify(written.said(f"Deleted {clean_line(saved.name)}"), markup=False)

@@ -2,7 +2,9 @@
 
 The manager's writes are optimistic, as in triage: the list shows the change at once, the
 server's answer confirms it, and a refusal puts the list back with the server's message, keeping
-a typed name (in ``session.drafts``) for the retry. With ``--read-only`` nothing is sent.
+a typed name (in ``session.drafts``) for the retry. A write whose answer was lost is checked by
+listing the labels again (a new label: one of that name and colour that was not there before),
+never sent again. With ``--read-only`` nothing is sent.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from textual.widgets import Input, Label, OptionList, Static
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import LeadLabel
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.write_outcome import matches, send_write
 from pipedrive_tui.fields.text import clean_line, clean_text
 from pipedrive_tui.screens.confirm import ConfirmScreen
 from pipedrive_tui.screens.label_picker import CSS_FILE, LabelPicker, moves, quoted
 from pipedrive_tui.screens.messages import LabelsChanged
-from pipedrive_tui.screens.triage import refuse_read_only
+from pipedrive_tui.screens.triage import refuse_read_only, run_write
 from pipedrive_tui.widgets.lead_labels import LABEL_COLORS, ColorPicker, LabelOptions
 from pipedrive_tui.widgets.safe_text import safe_line, safe_text
 
@@ -57,7 +60,7 @@ class LabelNameScreen(ModalScreen[str | None]):
         """``title`` says what is named (plain text); ``value`` fills the input."""
         super().__init__()
         self.dialog_title = title if isinstance(title, Text) else safe_line(title)
-        self.value = value
+        self.value = clean_line(value)  # an input draws its text as it is: never an escape
 
     def compose(self) -> ComposeResult:
         with Vertical(id="label-name-dialog"):
@@ -300,7 +303,14 @@ class LeadLabelsScreen(ModalScreen[bool]):
     def _create(self, name: str, color: str) -> None:
         self._serial += 1
         shown = LeadLabel(id=f"{PENDING}{self._serial}", name=name, color=color)
+        known = {label.id for label in self.labels}
         self.labels.append(shown)
+
+        def created(labels: list[LeadLabel]) -> LeadLabel | None:
+            return next(
+                (x for x in labels if x.id not in known and (x.name, x.color) == (name, color)),
+                None,
+            )
 
         def saved(label: LeadLabel) -> None:
             self.session.drafts.pop(NEW_LABEL_DRAFT, None)
@@ -311,6 +321,8 @@ class LeadLabelsScreen(ModalScreen[bool]):
             lambda: self.session.client.add_lead_label(name, color),
             saved,
             lambda: self._replace(shown.id, None),
+            find=created,
+            landed=lambda found: found is not None,
             done=f"Created “{clean_line(name)}”",
             failed="Could not create the label (your name is kept: press n to retry)",
         )
@@ -336,6 +348,8 @@ class LeadLabelsScreen(ModalScreen[bool]):
             lambda: self.session.client.update_lead_label(before.id, **changes),
             saved,
             lambda: self._replace(before.id, before),
+            find=lambda labels: next((x for x in labels if x.id == before.id), None),
+            landed=lambda found: matches(found, changes),
             done=done,
             failed=failed,
         )
@@ -353,6 +367,8 @@ class LeadLabelsScreen(ModalScreen[bool]):
             lambda: self.session.client.delete_lead_label(label.id),
             lambda _: self._redraw(),
             put_back,
+            find=lambda labels: next((x for x in labels if x.id == label.id), None),
+            landed=lambda found: found is None,
             done=f"Deleted “{clean_line(label.name)}”",
             failed="Could not delete the label",
         )
@@ -374,19 +390,35 @@ class LeadLabelsScreen(ModalScreen[bool]):
         saved: Callable[[Any], None],
         revert: Callable[[], None],
         *,
+        find: Callable[[list[LeadLabel]], LeadLabel | None],
+        landed: Callable[[LeadLabel | None], bool],
         done: str,
         failed: str,
     ) -> None:
         """Send one write the list already shows; ``saved`` gets the answer, ``revert`` undoes.
 
+        When the answer is lost, the labels are listed again: ``find`` picks the label written
+        (``None``: not there), ``landed`` says whether it shows the change.
         The write runs on the app, not on this screen: closing the manager must not cancel it.
         """
         self.saving.add(label_id)
         self._redraw(highlight=label_id)
+        session = self.session
+
+        async def reread() -> LeadLabel | None:
+            return find(await session.client.list_lead_labels())
+
+        async def recheck() -> None:
+            session.lookups.invalidate("lead_labels")
+            self.app.post_message(LabelsChanged())
 
         async def run() -> None:
             try:
-                answer = await send()
+                written = await send_write(
+                    send, reread=reread, landed=landed, writes=session.writes,
+                    key=f"lead_label:{label_id}", recheck=recheck, track=False,
+                )  # fmt: skip
+                answer = written.record
             except PipedriveError as error:
                 self.saving.discard(label_id)
                 revert()
@@ -403,6 +435,6 @@ class LeadLabelsScreen(ModalScreen[bool]):
             self.session.lookups.invalidate("lead_labels")
             self.app.post_message(LabelsChanged())
             saved(answer)
-            self.app.notify(done, markup=False)
+            self.app.notify(written.said(done), markup=False)
 
-        self.app.run_worker(run(), group=f"lead-label-write-{label_id}", exit_on_error=False)
+        run_write(self, session, run(), f"lead-label-write-{label_id}")

@@ -9,7 +9,8 @@ Writes are optimistic and go through the session's
 :class:`~pipedrive_tui.data.lead_edits.LeadEdits`, which sends a lead's edits one after the
 other from the last confirmed version: the screen shows the change at once, the answer
 confirms it, and a refusal drops that edit only, with the server's message; what the user
-typed (a value form) is kept for the retry. ``--read-only`` sends nothing.
+typed (a value form) is kept for the retry. An edit whose answer was lost is read back, never
+sent again. ``--read-only`` sends nothing.
 """
 
 from __future__ import annotations
@@ -26,11 +27,18 @@ from pipedrive_tui.data.lead_convert import convert_lead_to_deal
 from pipedrive_tui.data.lead_edits import LeadEdit
 from pipedrive_tui.data.leads import toggled_labels
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.write_outcome import CHECKED_NOTE
 from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.lead_forms import LeadValueForm, LeadValueScreen, ParsedValue
 from pipedrive_tui.screens.lead_labels import LabelPicker, LeadLabelsScreen
 from pipedrive_tui.screens.messages import LeadGone, LeadSaved
-from pipedrive_tui.screens.triage import copy_link, notify_reverted, open_link, refuse_read_only
+from pipedrive_tui.screens.triage import (
+    copy_link,
+    notify_reverted,
+    open_link,
+    refuse_read_only,
+    run_write,
+)
 from pipedrive_tui.widgets.board_picker import Choice, ChoicePicker
 
 __all__ = ["LEAD_TRIAGE_BINDINGS", "LeadTriage", "lead_url"]
@@ -295,17 +303,15 @@ class LeadTriage:
 
         def chosen(choice: Choice | None) -> None:
             if choice is not None:
-                ui.run_worker(
-                    self._convert(lead, int(choice.key), choice.label),
-                    group=f"lead-convert-{lead.id}",
-                    exclusive=True,
-                    exit_on_error=False,
-                )
+                run_write(
+                    ui, self.session, self._convert(lead, int(choice.key), choice.label),
+                    f"lead-convert-{lead.id}",
+                )  # fmt: skip
 
         ui.app.push_screen(ChoicePicker("Convert to a deal in", choices, choices[0].key), chosen)
 
     async def _convert(self, lead: Lead, stage_id: int, where: str) -> None:
-        ui = self._ui()
+        ui = self._ui().app  # the write runs on the app: the detail may close meanwhile
         steps = {"not_started": "waiting to start", "running": "running"}
 
         def progress(status: str) -> None:
@@ -328,11 +334,15 @@ class LeadTriage:
                 markup=False,
             )
             return
-        ui.notify(f"Converted: the lead is now deal #{deal_id}. Opening it.")
-        ui.app.post_message(LeadGone(lead.id, deal_id))
-        self.lead_gone(lead.id, deal_id)
-        opener = getattr(ui.app, "open_deal", None)
-        if opener is not None:
+        if deal_id is None:  # the answer was lost; the lead, read back, is gone
+            ui.notify(f"Converted: {CHECKED_NOTE}. The new deal is among the deals.")
+        else:
+            ui.notify(f"Converted: the lead is now deal #{deal_id}. Opening it.")
+        ui.post_message(LeadGone(lead.id, deal_id))
+        if self._ui().is_attached:
+            self.lead_gone(lead.id, deal_id)
+        opener = getattr(ui, "open_deal", None)
+        if opener is not None and deal_id is not None:
             opener(deal_id)
 
     # --- links --------------------------------------------------------------------------------
@@ -365,30 +375,37 @@ class LeadTriage:
 
     def write_lead(self, lead: Lead, edit: LeadEdit, *, failed: str) -> None:
         """Show the edit at once, send it after the lead's earlier edits, confirm or revert."""
-        edits = self.session.lead_edits
+        session = self.session
+        edits = session.lead_edits
         ui = self._ui()
+        app = ui.app
         shown = edits.start(lead, edit)
         self.show_lead(shown)
-        ui.app.post_message(LeadSaved(shown))
+        app.post_message(LeadSaved(shown))
+
+        def show(version: Lead) -> None:
+            if ui.is_attached:  # a detail closed meanwhile hears of it through LeadSaved
+                self.show_lead(version)
+            app.post_message(LeadSaved(version))
 
         async def send() -> None:
             try:
-                saved = await edits.send(lead.id, edit)
+                saved = await edits.send(
+                    lead.id, edit, writes=session.writes,
+                    on_recheck=lambda found: app.post_message(LeadSaved(found)),
+                )  # fmt: skip
             except (PipedriveError, ValueError) as error:  # refused, or a body httpx cannot send
-                back = edits.current(lead.id) or lead
-                self.show_lead(back)
-                ui.app.post_message(LeadSaved(back))
-                notify_reverted(ui, failed, error)
+                show(edits.current(lead.id) or lead)
+                notify_reverted(app, failed, error)
                 return
             if edit.draft_key is not None:
-                self.session.drafts.pop(edit.draft_key, None)
-            now = edits.expected(saved)
-            self.show_lead(now)
-            ui.app.post_message(LeadSaved(now))
+                session.drafts.pop(edit.draft_key, None)
+            show(edits.expected(saved))
             if edit.what:  # a quiet edit (seen on opening) says nothing when it works
-                ui.notify(edit.what, markup=False)
+                said = f"{edit.what}: {CHECKED_NOTE}" if edit.meta.get("checked") else edit.what
+                app.notify(said, markup=False)
 
-        ui.run_worker(send(), group=f"lead-write-{lead.id}-{id(edit)}", exit_on_error=False)
+        run_write(ui, session, send(), f"lead-write-{lead.id}-{id(edit)}")
 
 
 def _amount_text(amount: float) -> str:

@@ -183,12 +183,15 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         if self.is_mounted:
             self.reload(warm=True)
 
-    def reload(self, warm: bool = False) -> None:
+    def reload(self, warm: bool = False, keep_shown: bool = False) -> None:
         """Forget the loaded rows and fetch the first pages again (keeps the typed search);
-        ``warm``: draw the list as the store kept it first, then refresh it."""
+        ``warm``: draw the list as the store kept it first, then refresh it; ``keep_shown``: the
+        rows on screen stay until the first new page takes their place (kept if it fails)."""
         old = self.rows
-        self.rows = self._new_rows()
-        self.rows.search = old.search
+        keep = keep_shown and bool(old.loaded) and not self.error
+        if not keep:
+            self.rows = self._new_rows()
+            self.rows.search = old.search
         self.workers.cancel_group(self, "leads-search")
         self.searching_server = False
         stale = self.reset_paging()
@@ -196,7 +199,9 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         self.table.set_marked(self.rows.marked)
         self._since, self._cached = None, ""
         self._show()
-        if warm and self.session.store is not None:
+        if keep:
+            self.reload_kept(stale)
+        elif warm and self.session.store is not None:
             self.warm_start(stale)
         else:
             self.load_pages(stale)
@@ -216,6 +221,13 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
     async def load_pages(self, stale: AsyncIterator[Page[Lead]] | None = None) -> None:
         """Fetch pages until :attr:`auto_load_rows` (or the raised budget) or the end."""
         await self._walk(stale, self.rows)
+
+    @work(exclusive=True, group="leads-pages", exit_on_error=False)
+    async def reload_kept(self, stale: AsyncIterator[Page[Lead]] | None = None) -> None:
+        """Fetch the list again while the rows on screen stay (``r``)."""
+        fresh = self._new_rows()
+        fresh.search = self.rows.search
+        await self._walk(stale, fresh)
 
     async def _walk(self, stale: AsyncIterator[Page[Lead]] | None, rows: LeadRows) -> None:
         """Fetch pages into ``rows`` (which take the place of cached rows at the first page),
@@ -237,14 +249,17 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         label = f"Cached {self._cached} · refreshing leads…" if self._cached else "Loading leads…"
         if not await self.walk_pages(stale, start, arrived, label):
             return
-        if self._cached and self.error:  # the cached rows stay, and the toolbar says why
+        if (self._cached or self.rows is not rows) and self.error:  # kept rows stay: say why
             self.partial_error, self.error = self.error, ""
         self._rebuild()
         self._show()
         if not (self.error or self._cached):
             whole = not (self.more or self.partial_error)
             mark = probe_mark(self.rows.loaded) if whole else None
-            await save_leads(self.session.store, self.lead_query, self.rows, mark)
+            await save_leads(
+                self.session.store, self.lead_query, self.rows, mark,
+                confirmed=self.session.lead_edits.confirmed_version,
+            )  # fmt: skip
 
     @work(exclusive=True, group="leads-pages", exit_on_error=False)
     async def warm_start(self, stale: AsyncIterator[Page[Lead]] | None = None) -> None:
@@ -359,7 +374,11 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         if not self.is_mounted:
             return
         rows, table = self.rows, self.table
-        arrived = bool(self.fetched or self._cached) or not (self.fetching or self.more)
+        kept = bool(self.fetching and rows.loaded)  # ``r``: the old rows stay meanwhile
+        # A refresh that failed with the old rows kept (``partial_error``) is no longer loading.
+        arrived = bool(self.fetched or self._cached or kept or self.partial_error) or not (
+            self.fetching or self.more
+        )
         busy = (not arrived and not self.error) or self.searching_server
         self.query_one("#leads-loading").display = busy
         empty = arrived and not rows.view and not self.fetching and not self.searching_server
@@ -451,7 +470,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
     def action_refresh(self) -> None:
         """Fetch the leads again (rows changed here stop being marked)."""
         self._gone.clear()
-        self.reload()
+        self.reload(keep_shown=True)
 
     def action_toggle_view(self) -> None:
         """Switch between the inbox and the archived leads."""
@@ -632,11 +651,11 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         (archived, unarchived, given to another owner; deleted too when the list fits on one
         page) go; the cursor stays on its lead. A list on one page is read again (one request);
         a longer one asks for the changes since the newest update it holds. After an error the
-        list loads again instead.
+        list loads again instead (the rows on screen stay meanwhile when a refresh had failed).
         """
         try:
-            if self.error:
-                self.reload()
+            if self.error or self.partial_error:  # not whole: merging changes would not mend it
+                self.reload(keep_shown=True)
                 return
             await self._merge_changes(self._since, note=note)
         finally:
@@ -678,4 +697,7 @@ class LeadsScreen(AppScreen, PagedLoading, SearchBox, LeadTriage, AutoRefreshing
         self._show()
         self.app.post_message(Activity(note, refreshed=True))
         mark = None if self.more else changes.mark
-        await save_leads(self.session.store, query, self.rows, mark)
+        await save_leads(
+            self.session.store, query, self.rows, mark,
+            confirmed=self.session.lead_edits.confirmed_version,
+        )  # fmt: skip

@@ -16,7 +16,7 @@ from pipedrive_tui.data.names import NameBook
 from pipedrive_tui.fields.context import FieldContext
 from pipedrive_tui.screens.deals_columns import money_cell
 from pipedrive_tui.widgets.lead_labels import chip_pieces
-from pipedrive_tui.widgets.table_columns import TableColumn
+from pipedrive_tui.widgets.table_columns import TableColumn, title_cell
 
 __all__ = ["LeadLookups", "lead_columns", "lead_scope_text", "lead_search_text", "party_name"]
 
@@ -75,7 +75,7 @@ def lead_columns(lookups: LeadLookups, names: NameBook) -> list[TableColumn]:
     return [
         TableColumn("seen", " ", lambda lead: "" if lead.was_seen else "●", width=1,
                     priority=0, sort_key=lambda lead: lead.was_seen),
-        TableColumn("title", "Title", lambda lead: lead.title, width=16, flexible=True,
+        TableColumn("title", "Title", lambda lead: title_cell(lead.title), width=16, flexible=True,
                     priority=0, ideal=24),
         TableColumn("labels", "Labels", label_text, width=16, priority=1,
                     pieces=lambda lead: chip_pieces(lead.label_ids, labels)),

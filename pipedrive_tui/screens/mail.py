@@ -194,19 +194,25 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
 
     # --- loading ----------------------------------------------------------------------------
 
-    def reload(self, warm: bool = False) -> None:
+    def reload(self, warm: bool = False, keep_shown: bool = False) -> None:
         """Forget the loaded threads and fetch the folder's first pages again (``warm``: draw
-        the folder as the store kept it first)."""
+        the folder as the store kept it first; ``keep_shown``: the threads on screen stay until
+        the first new page takes their place, and stay if it fails)."""
         search = self.rows.search
-        self.rows = ThreadRows(self.folder, self._text)
-        self.rows.search = search
+        keep = keep_shown and bool(self.rows.loaded) and not self.error
+        if not keep:
+            self.rows = ThreadRows(self.folder, self._text)
+            self.rows.search = search
         stale = self.reset_paging()
         self.table.set_rows(self.rows.view)
         self.table.set_marked(self.rows.marked)
-        self.table.move_cursor(0)
+        if not keep:
+            self.table.move_cursor(0)
         self._cached = ""
         self._show()
-        if warm and self.session.store is not None:
+        if keep:
+            self.reload_kept(stale)
+        elif warm and self.session.store is not None:
             self.warm_start(stale)
         else:
             self.load_pages(stale)
@@ -215,6 +221,13 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
     async def load_pages(self, stale: AsyncIterator[Page[MailThread]] | None = None) -> None:
         """Fetch pages of the folder until the budget or the end."""
         await self._walk(stale, self.rows)
+
+    @work(exclusive=True, group="mail-pages", exit_on_error=False)
+    async def reload_kept(self, stale: AsyncIterator[Page[MailThread]] | None = None) -> None:
+        """Fetch the folder again while the threads on screen stay (``r``)."""
+        fresh = ThreadRows(self.folder, self._text)
+        fresh.search = self.rows.search
+        await self._walk(stale, fresh)
 
     async def _walk(self, stale: AsyncIterator[Page[MailThread]] | None, rows: ThreadRows) -> None:
         """Fetch pages into ``rows`` (which take the place of cached threads at the first page),
@@ -238,7 +251,7 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
         label = f"{verb} {folder_of(folder).title}…"
         if not await self.walk_pages(stale, start, arrived, label):
             return
-        if self._cached and self.error:  # the cached threads stay, and the toolbar says why
+        if (self._cached or self.rows is not rows) and self.error:  # kept threads stay: why
             self.partial_error, self.error = self.error, ""
         self._show()
         if not (self.error or self._cached):
@@ -279,7 +292,11 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
         if not self.is_mounted:
             return
         rows, table = self.rows, self.table
-        arrived = bool(self.fetched or self._cached) or not (self.fetching or self.more)
+        kept = bool(self.fetching and rows.loaded)  # ``r``: the old threads stay meanwhile
+        # A refresh that failed with the old threads kept (``partial_error``) is no longer loading.
+        arrived = bool(self.fetched or self._cached or kept or self.partial_error) or not (
+            self.fetching or self.more
+        )
         self.query_one("#mail-loading").display = not arrived and not self.error
         empty = arrived and not rows.view and not self.fetching
         message = self.query_one("#mail-message", Static)
@@ -338,8 +355,9 @@ class MailScreen(AppScreen, PagedLoading, SearchBox, MailTriage):
     # --- actions ----------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        """Fetch the folder again (threads moved away leave the list)."""
-        self.reload()
+        """Fetch the folder again (threads moved away leave the list; the shown ones stay
+        until the new page is in)."""
+        self.reload(keep_shown=True)
 
     def action_clear_search(self) -> None:
         """Clear and hide the search box."""

@@ -5,7 +5,8 @@ lead (a search), ``U`` unlink, ``J`` jump to the linked deal or lead.
 
 Writes are optimistic: the screen shows the change at once, Pipedrive's answer confirms it (and
 every screen hears of it through :class:`~pipedrive_tui.screens.messages.ThreadSaved`), and a
-refusal puts the thread back as it was with the server's message. ``--read-only`` sends nothing.
+refusal puts the thread back as it was with the server's message. A write whose answer was lost
+is read back, never sent again. ``--read-only`` sends nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from textual.binding import Binding
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import MailThread
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.write_outcome import NotSavedError, matches, send_write
 from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.link_picker import LinkChoice, LinkPicker
 from pipedrive_tui.screens.messages import ThreadSaved
-from pipedrive_tui.screens.triage import notify_reverted, refuse_read_only
+from pipedrive_tui.screens.triage import notify_reverted, refuse_read_only, run_write
 
 __all__ = ["MAIL_TRIAGE_BINDINGS", "MailTriage"]
+
+#: Fields of the shown version that only the server computes (not checked after a timeout).
+_DERIVED = frozenset({"folders", "deal_status"})
 
 MAIL_TRIAGE_BINDINGS = [
     Binding("m", "toggle_read", "Read", id="mail.read", tooltip="Mark the thread read or unread"),
@@ -169,17 +174,39 @@ class MailTriage:
         """Show ``shown`` at once, send ``call`` (``update_mail_thread``), confirm or revert."""
         self.show_thread(before.model_copy(update=shown))
         ui = self._ui()
+        app = ui.app
+        session = self.session
+        client = session.client
+        expected = {key: value for key, value in shown.items() if key not in _DERIVED}
+
+        def show(thread: MailThread) -> None:
+            if ui.is_attached:  # a thread view closed meanwhile hears of it through ThreadSaved
+                self.show_thread(thread)
+
+        async def recheck() -> None:
+            app.post_message(ThreadSaved(await client.get_mail_thread(before.id)))
 
         async def send() -> None:
             try:
-                saved = await self.session.client.update_mail_thread(before.id, **call)
+                written = await send_write(
+                    lambda: client.update_mail_thread(before.id, **call),
+                    reread=lambda: client.get_mail_thread(before.id),
+                    landed=lambda thread: matches(thread, expected),
+                    writes=session.writes,
+                    key=f"mail_thread:{before.id}",
+                    recheck=recheck,
+                    track=False,
+                )
             except PipedriveError as error:
-                self.show_thread(before)
-                notify_reverted(ui, failed, error)
+                current = error.current if isinstance(error, NotSavedError) else None
+                show(current if current is not None else before)
+                if current is not None:
+                    app.post_message(ThreadSaved(current))
+                notify_reverted(app, failed, error)
                 return
-            self.show_thread(saved)
-            ui.app.post_message(ThreadSaved(saved))
+            show(written.record)
+            app.post_message(ThreadSaved(written.record))
             if not quiet:
-                ui.notify(done, markup=False)
+                app.notify(written.said(done), markup=False)
 
-        ui.run_worker(send(), group=f"thread-write-{before.id}", exit_on_error=False)
+        run_write(ui, session, send(), f"thread-write-{before.id}")

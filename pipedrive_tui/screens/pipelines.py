@@ -135,7 +135,6 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
         self._load_number = 0
         #: When the deals drawn were kept, while they wait for their refresh (warm start).
         self._cached: float | None = None
-        self._redraw_due = False
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="pipelines-body"):
@@ -190,13 +189,19 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
         The columns are mounted as soon as the stages are known, before any deal arrives, so
         that the first page of deals only fills cards into columns already on screen.
         """
+        board = self._board
+        # ``r`` on a drawn board: the cards stay until the new ones are in, and stay if it fails.
+        keep = (
+            refresh and bool(board.deals) and not self.error
+            and all(s.pipeline_id == self.pipeline_id for s in board.stages)
+        )  # fmt: skip
         self.error = self.partial_error = ""
         self.is_loading = True
         self._pages = 0
         self._since = self._cached = None
         self._load_number += 1
-        board = self._board
-        board.clear()
+        if not keep:
+            board.clear()
         if any(s.pipeline_id != self.pipeline_id for s in board.stages):
             board.set_stages([])
         self._show()
@@ -218,6 +223,11 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
             me = self.session.me
             board.set_currencies(await lookups.currencies(), me.default_currency if me else None)
         except PipedriveError as error:
+            if keep:  # the board stays as it was drawn; the info line says why
+                self.partial_error, self.is_loading = str(error), False
+                self._show()
+                self.app.post_message(Activity(""))
+                return
             self._fail(str(error))
             return
         query = self.deal_query
@@ -231,7 +241,7 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
             return
         # The columns are drawn once with their kept cards (two quick redraws while they mount
         # would leave the first one on screen).
-        kept: list[Deal] | None = None
+        kept: list[Deal] | None = list(board.deals.values()) if keep else None
         if warm is None:
             self._redraw()
         else:
@@ -384,16 +394,7 @@ class PipelinesScreen(AppScreen, DealTriage, AutoRefreshing):
         columns = self._board.columns(self.deal_query)
         board = self.query_one(Board)
         board.set_columns(columns, empty_text="Loading…" if waiting else "No deals")
-        if not self._redraw_due and not all(column.is_mounted for column in board.children):
-            # A column still mounting keeps the cards it was made with: draw once more when up.
-            self._redraw_due = True
-            self.set_timer(0.05, self._redraw_again)
         self._show()
-
-    def _redraw_again(self) -> None:
-        self._redraw_due = False
-        if self.is_mounted:
-            self._redraw()
 
     def _empty_text(self) -> str:
         text = f"No {_STATUS_WORDS[self.status]} in this pipeline"

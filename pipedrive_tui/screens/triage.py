@@ -2,7 +2,11 @@
 
 Every write is optimistic: the screen shows the change at once, the server's answer confirms it,
 and a refusal puts the deal back as it was with a clear message, keeping what the user typed (a
-lost reason) for the retry. With ``--read-only`` nothing is sent and the screen says so.
+lost reason) for the retry. A write whose answer was lost is read back, never sent again
+(:func:`~pipedrive_tui.data.write_outcome.send_write`). Writes run on the app, counted in the
+session's :class:`~pipedrive_tui.data.write_outcome.PendingWrites`: closing a screen does not
+cancel one, and quitting waits for them. With ``--read-only`` nothing is sent and the screen
+says so.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import os
 import sys
 import webbrowser
+from collections.abc import Coroutine
 from typing import Any
 
 from rich.text import Text
@@ -24,6 +29,7 @@ from textual.widgets import Input, Label, Static
 from pipedrive_tui.api.errors import PipedriveError
 from pipedrive_tui.api.models import Deal, Stage
 from pipedrive_tui.data.session import AccountSession
+from pipedrive_tui.data.write_outcome import NotSavedError, matches, send_write
 from pipedrive_tui.fields.text import clean_line
 from pipedrive_tui.screens.messages import DealSaved
 from pipedrive_tui.widgets.safe_text import safe_line
@@ -37,6 +43,7 @@ __all__ = [
     "notify_reverted",
     "open_link",
     "refuse_read_only",
+    "run_write",
 ]
 
 TRIAGE_BINDINGS = [
@@ -118,6 +125,26 @@ def notify_reverted(ui: Any, failed: str, error: Exception) -> None:
     ui.notify(
         f"{failed}. {said}", title="Change reverted", severity="error", timeout=10, markup=False
     )
+
+
+def run_write(
+    ui: Any, session: AccountSession, write: Coroutine[Any, Any, None], group: str
+) -> None:
+    """Run a write on the app, counted in flight from now until it is over.
+
+    On the app, not on the screen: closing the screen (a detail) must not cancel a write that
+    may already be on its way. Counted at once, before the worker starts, so that a quit pressed
+    right after the key that made the change still waits for it.
+    """
+    release = session.writes.begin()
+
+    async def run() -> None:
+        try:
+            await write
+        finally:
+            release()
+
+    ui.app.run_worker(run(), group=group, exit_on_error=False)
 
 
 def refuse_read_only(ui: Any) -> None:
@@ -304,18 +331,40 @@ class DealTriage:
                 after.pipeline_id = stage.pipeline_id
         self.show_deal(after)
         ui = self._ui()
+        app = ui.app
+        session = self.session
+        client = session.client
+
+        def show(deal: Deal) -> None:
+            if ui.is_attached:  # a detail closed meanwhile hears of it through DealSaved
+                self.show_deal(deal)
+
+        async def recheck() -> None:
+            app.post_message(DealSaved(await client.get_deal(before.id)))
 
         async def send() -> None:
             try:
-                saved = await self.session.client.update_deal(before.id, **changes)
+                written = await send_write(
+                    lambda: client.update_deal(before.id, **changes),
+                    reread=lambda: client.get_deal(before.id),
+                    landed=lambda deal: matches(deal, changes),
+                    writes=session.writes,
+                    key=f"deal:{before.id}",
+                    recheck=recheck,
+                    track=False,
+                )
             except PipedriveError as error:
-                self.show_deal(before)
-                notify_reverted(ui, failed, error)
+                current = error.current if isinstance(error, NotSavedError) else None
+                show(current if current is not None else before)
+                if current is not None:
+                    app.post_message(DealSaved(current))
+                notify_reverted(app, failed, error)
                 return
+            saved = written.record
             if draft_key is not None:
-                self.session.drafts.pop(draft_key, None)
-            self.show_deal(saved)
-            ui.app.post_message(DealSaved(saved))
-            ui.notify(done, markup=False)
+                session.drafts.pop(draft_key, None)
+            show(saved)
+            app.post_message(DealSaved(saved))
+            app.notify(written.said(done), markup=False)
 
-        ui.run_worker(send(), group=f"deal-write-{before.id}", exit_on_error=False)
+        run_write(ui, session, send(), f"deal-write-{before.id}")

@@ -91,16 +91,30 @@ class BoardColumn(Vertical):
         return self.query_one(CardList)
 
     def update(self, data: ColumnData, *, empty_text: str | None = None) -> None:
-        """Show a new version of this column (same stage: its cards or totals changed)."""
+        """Show a new version of this column (same stage: its cards or totals changed).
+
+        Before the column is mounted the version is only kept: :meth:`on_mount` draws it.
+        """
         self.data = data
         if empty_text is not None:
             self.empty_text = empty_text
         if not self.is_mounted or not self.children:
             return
-        self.query_one(ColumnHeader).data = data
+        self._draw()
+
+    def _draw(self) -> None:
+        self.query_one(ColumnHeader).data = self.data
         cards = self.card_list
         cards.empty_text = self.empty_text
-        cards.set_cards(data.cards)
+        cards.set_cards(self.data.cards)
+
+    def on_mount(self) -> None:
+        """Now that the header and the cards are up: draw the latest version handed in while
+        they were mounting, and let the board put its cursor on them."""
+        self._draw()
+        board = self.parent
+        if isinstance(board, Board):
+            board.column_mounted(self)
 
 
 class Board(HorizontalScroll):
@@ -245,6 +259,12 @@ class Board(HorizontalScroll):
         if row is not None:
             self.row = row
         self._sync_cursor()
+
+    def column_mounted(self, column: BoardColumn) -> None:
+        """A column finished mounting: its card list can take the cursor now (and the board
+        scrolls to it when it is the cursor's column)."""
+        here = self.column < len(self._columns) and self._columns[self.column] is column
+        self._sync_cursor(scroll=here)
 
     def _sync_cursor(self, scroll: bool = True) -> None:
         if not self._data:

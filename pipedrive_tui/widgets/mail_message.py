@@ -96,12 +96,13 @@ class MailMessageView(Widget):
         parts.append(Text(""))
         parts.append(Text(body, style=self.get_component_rich_style("mail-message--body")))
         if facts.quoted:
-            lines = facts.quoted.count("\n") + 1
+            count = facts.quoted.count("\n") + 1
+            lines = f"{count} line" if count == 1 else f"{count} lines"
             fold = self.get_component_rich_style("mail-message--fold")
             if self.expanded:
-                parts.append(Text(f"▾ quoted history ({lines} lines) · z folds it", style=fold))
+                parts.append(Text(f"▾ quoted history ({lines}) · z folds it", style=fold))
                 quoted = self.get_component_rich_style("mail-message--quoted")
                 parts.append(Text(clean_text(facts.quoted), style=quoted))
             else:
-                parts.append(Text(f"▸ quoted history ({lines} lines) · z shows it", style=fold))
+                parts.append(Text(f"▸ quoted history ({lines}) · z shows it", style=fold))
         return Group(*parts)

@@ -25,6 +25,7 @@ __all__ = [
     "fit_cell",
     "fit_columns",
     "fit_pieces",
+    "title_cell",
 ]
 
 Align = Literal["left", "right"]
@@ -35,6 +36,8 @@ _WHITESPACE = re.compile(r"\s+")
 GAP = 1
 #: Marks a cell cut short.
 ELLIPSIS = "…"
+#: The title cell of a record whose title holds nothing readable.
+UNTITLED = "(untitled)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,6 +104,12 @@ def fit_columns(columns: Sequence[TableColumn], width: int) -> list[tuple[TableC
         share, extra = divmod(spare, len(flexible))
         widths[index] += share + (1 if rank < extra else 0)
     return list(zip(chosen, widths, strict=True))
+
+
+def title_cell(title: str) -> str:
+    """A record's title for its cell: cleaned, or :data:`UNTITLED` when nothing is left to read
+    (an empty title, or one made of escape sequences and invisible characters)."""
+    return clean_line(title) or UNTITLED
 
 
 def fit_cell(text: str, width: int, align: Align = "left") -> str:

@@ -222,6 +222,11 @@ def note_entries(notes: Iterable[Note], users: Mapping[int, str]) -> list[Timeli
     ]
 
 
+#: The most characters of one body drawn in a timeline (a 100,000-character note would be
+#: thousands of lines, redrawn on every tab switch); the rest is named, not drawn.
+BODY_LIMIT = 12_000
+
+
 class Timeline(Widget):
     """Entries as rows of date and text: a title line, a detail line and the body, wrapped."""
 
@@ -273,8 +278,16 @@ class Timeline(Widget):
             text.append("\n")
             text.append(clean_line(entry.detail), self.get_component_rich_style("timeline--detail"))
         if entry.body:
+            body = clean_text(entry.body)
             text.append("\n")
-            text.append(clean_text(entry.body), self.get_component_rich_style("timeline--body"))
+            text.append(body[:BODY_LIMIT], self.get_component_rich_style("timeline--body"))
+            if len(body) > BODY_LIMIT:
+                rest = len(body) - BODY_LIMIT
+                text.append(
+                    f"\n… {rest:,} more characters not shown here: the whole text is in "
+                    "Pipedrive (o opens the deal there).",
+                    self.get_component_rich_style("timeline--detail"),
+                )
         return text
 
     def render(self) -> RenderableType:

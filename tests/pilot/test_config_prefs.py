@@ -371,6 +371,9 @@ async def test_a_429_backs_off_and_says_why_in_the_status_line() -> None:
         screen._auto_tick()  # a calm tick: refreshes
         await _settle(pilot)
         app.session.client.rate_limit.waits += 1  # the client waited out a 429 meanwhile
+        app.session.client.rate_limit.notify()  # (as the transport tells its listeners)
+        await _settle(pilot)
+        assert "Too many requests: Pipedrive asked the app to slow down (429)" in _status(screen)
         before = _costs(demo)
         screen._auto_tick()
         await _settle(pilot)

@@ -140,6 +140,7 @@ async def test_a_keyring_that_refuses_falls_back_to_the_file() -> None:
         ("not a domain!", GOOD_TOKEN, "domain", "is not a company domain"),
         ("northwind-demo", "", "token", "Paste your API token"),
         ("northwind-demo", "abc def", "token", "has spaces in it"),
+        ("northwind-demo", "0123456789abcdéf", "token", "not in Pipedrive's tokens"),
     ],
 )
 async def test_each_failure_says_what_to_fix_and_keeps_the_form(

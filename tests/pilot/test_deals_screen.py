@@ -413,3 +413,25 @@ async def test_deal_saved_elsewhere_updates_the_row() -> None:
         await _settle(pilot)
         assert screen.rows.view[2].title == "Renamed [bold]deal"
         assert screen.table.render_line(3).text.startswith("Renamed [bold]deal")
+
+
+async def test_r_keeps_the_rows_and_cursor_until_the_new_ones_are_in() -> None:
+    app, demo = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("j", "j", "j")
+        chosen = screen.triage_deal()
+        assert chosen is not None
+        shown = _ids(screen.rows.view)
+        # A refresh that fails leaves every row and the cursor where they were, with the reason.
+        demo.faults.server_error(503, path="/api/v2/deals")
+        await pilot.press("r")
+        await _settle(pilot)
+        assert _ids(screen.rows.view) == shown
+        assert screen.table.display and screen.table.cursor_row == 3
+        assert "503" in screen.partial_error and not screen.error
+        # The next one succeeds: the new rows replace them, the cursor still on its deal.
+        await pilot.press("r")
+        await _settle(pilot)
+        assert not screen.partial_error and _ids(screen.rows.view) == shown
+        assert screen.triage_deal() == chosen

@@ -243,3 +243,22 @@ async def test_a_failed_pipedrive_search_says_so_and_shows_the_list_again() -> N
         assert not screen.searching_server and screen.rows.hits is None
         assert screen.table.display and not screen.query_one("#leads-loading").display
         assert any("search failed" in str(n.message) for n in app._notifications)
+
+
+async def test_r_keeps_the_rows_and_cursor_and_a_failed_refresh_keeps_them() -> None:
+    app, demo = demo_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_leads(pilot)
+        await pilot.press("j", "j")
+        chosen = screen.table.cursor_record
+        shown = ids(screen.rows.view)
+        demo.faults.server_error(503, path="/v1/leads")
+        await pilot.press("r")
+        await settle(pilot)
+        assert ids(screen.rows.view) == shown and screen.table.display
+        assert "503" in screen.partial_error and not screen.error
+        assert screen.table.cursor_record == chosen
+        await pilot.press("r")
+        await settle(pilot)
+        assert ids(screen.rows.view) == shown and not screen.partial_error
+        assert screen.table.cursor_record == chosen

@@ -317,3 +317,22 @@ async def test_quoted_history_folds_and_links_open_and_copy(monkeypatch: Any) ->
         await pilot.press("enter")
         await pilot.pause()
         assert any(links[0] in n and "No browser here" in n for n in notes(app))
+
+
+async def test_r_keeps_the_threads_and_cursor_and_a_failed_refresh_keeps_them() -> None:
+    app, demo = demo_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_mail(pilot)
+        await pilot.press("j", "j")
+        chosen = screen.table.cursor_record
+        shown = [t.id for t in screen.rows.view]
+        demo.faults.server_error(503, path="/v1/mailbox/mailThreads")
+        await pilot.press("r")
+        await settle(pilot)
+        assert [t.id for t in screen.rows.view] == shown and screen.table.display
+        assert "503" in screen.partial_error and not screen.error
+        assert screen.table.cursor_record == chosen
+        await pilot.press("r")
+        await settle(pilot)
+        assert [t.id for t in screen.rows.view] == shown and not screen.partial_error
+        assert screen.table.cursor_record == chosen

@@ -469,3 +469,31 @@ async def test_refresh_keeps_the_cursor_on_its_deal() -> None:
         await _settle(pilot)
         assert len(_deal_gets(demo)) == calls + 1
         assert board.cursor_card is not None and board.cursor_card.key == 5
+
+
+async def test_a_failed_refresh_keeps_the_cards_and_says_why() -> None:
+    app, demo = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(app, pilot)
+        board = _board(screen)
+        _put_cursor(board, 5)
+        counts = [c.count for c in board.columns]
+        # The lookups answer, the deals do not: every card stays, the info line says why.
+        demo.faults.server_error(503, path="/api/v2/deals", method="GET")
+        await pilot.press("r")
+        await _settle(pilot)
+        assert board.display and [c.count for c in board.columns] == counts
+        assert board.cursor_card is not None and board.cursor_card.key == 5
+        info = screen.query_one("#pipelines-info", Static)
+        assert info.has_class("-error") and "503" in screen.partial_error
+        # A lookup failing first keeps them too.
+        demo.faults.server_error(503, path="/api/v2/pipelines")
+        await pilot.press("r")
+        await _settle(pilot)
+        assert board.display and [c.count for c in board.columns] == counts
+        assert not screen.error and "503" in screen.partial_error
+        # Then a good refresh: the same cards, no error.
+        await pilot.press("r")
+        await _settle(pilot)
+        assert [c.count for c in board.columns] == counts and not screen.partial_error
+        assert board.cursor_card is not None and board.cursor_card.key == 5

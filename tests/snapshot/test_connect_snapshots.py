@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from pipedrive_tui import credentials, locations
 from tests.accounts import GOOD_TOKEN
-from tests.ui import demo_app
+from tests.ui import FIXED_NOW, demo_app
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +80,28 @@ def test_connected_account_overview(snap_compare: Any, tmp_path: Path) -> None:
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+def test_connect_after_the_token_was_revoked(snap_compare: Any, size: tuple[int, int]) -> None:
+    from pipedrive_tui.app import PipedriveApp
+    from pipedrive_tui.config import Settings
+    from tests.accounts import Companies, session_factory
+
+    credentials.set_keyring_backend(None)
+    companies = Companies()
+    factory = session_factory(companies)
+    settings = Settings.model_validate(
+        {"company_domain": "northwind-demo", "api_token": GOOD_TOKEN, "start_mode": "deals"}
+    )
+    app = PipedriveApp(
+        factory(settings), settings, session_factory=factory, clock=lambda: FIXED_NOW
+    )
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        companies.demo.faults.revoke_token()
+        await pilot.press("r")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -29,3 +32,11 @@ def http(demo: DemoPipedrive) -> httpx.Client:
         base_url="https://demo.pipedrive.com",
         headers={"x-api-token": "demo"},
     )
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that is bound but not listening: connecting to it is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 from collections.abc import Iterator
 
 import httpx
@@ -57,14 +56,6 @@ def server(account: DemoAccount) -> Iterator[DemoHTTPServer]:
     running, _port = run_server_in_thread(port=0, account=account, token=TOKEN, faults=FaultPlan())
     yield running
     running.stop()
-
-
-@pytest.fixture
-def closed_port() -> Iterator[int]:
-    """A loopback port that is bound but not listening: connecting to it is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
 
 
 # --- config path --------------------------------------------------------------------------------

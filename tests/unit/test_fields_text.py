@@ -152,3 +152,40 @@ def test_fields_package_imports_only_models() -> None:
                         "pipedrive_tui.fields"
                     )
                     assert allowed, (path.name, name)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Zero-width space, word joiner, the invisible operators and the BOM hide or split text.
+        ("pay\u200bpal", "paypal"),
+        ("a\u2060b\u2061c\u2062d\u2063e\u2064f", "abcdef"),
+        ("\ufeffInvoice", "Invoice"),
+        # A title of nothing but escapes and invisible characters is empty once cleaned.
+        ("\x1b]0;t\x07\u202e\u200b\ufeff\u2060", ""),
+    ],
+)
+def test_clean_text_drops_zero_width_characters_that_only_hide_text(
+    raw: str, expected: str
+) -> None:
+    assert clean_text(raw) == expected
+    assert clean_line(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "\u200fمريم الحسيني\u200e",  # RLM and LRM around a right-to-left name: reorder nothing
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # ZWNJ inside a Persian word
+        "👩\u200d👩\u200d👧\u200d👦",  # ZWJ: one family emoji
+        "\u061cاسم",  # ALM
+    ],
+)
+def test_clean_text_keeps_joiners_and_direction_marks(kept: str) -> None:
+    assert clean_text(kept) == kept
+
+
+def test_clean_text_drops_every_bidi_override_and_isolate() -> None:
+    overrides = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    assert clean_text(f"a{overrides}b") == "ab"
+    assert clean_line("Bidi \u202egnp.exe\u202c \u2066iso\u2069") == "Bidi gnp.exe iso"
