@@ -18,7 +18,12 @@ from pipedrive_tui.fields import FieldContext, format_money
 from pipedrive_tui.widgets.board import ColumnData
 from pipedrive_tui.widgets.deal_card import Card, LazyCards
 
-__all__ = ["BoardDeals"]
+__all__ = ["STRAY_COLUMN", "BoardDeals"]
+
+
+#: The key of the extra column of deals whose stage is not one of the pipeline's (data that
+#: Pipedrive's own screens would not let happen, shown rather than silently left out).
+STRAY_COLUMN = -1
 
 
 class BoardDeals:
@@ -125,10 +130,12 @@ class BoardDeals:
     def columns(self, query: DealQuery) -> list[ColumnData]:
         """Group the deals that match ``query`` by stage, total them, and describe the columns."""
         by_stage: dict[int, list[Deal]] = {stage.id: [] for stage in self.stages}
+        stray: list[Deal] = []  # in this pipeline, in a stage that is not one of its stages
         for deal in self.deals.values():
+            if not query.matches(deal):
+                continue
             bucket = by_stage.get(deal.stage_id) if deal.stage_id is not None else None
-            if bucket is not None and query.matches(deal):
-                bucket.append(deal)
+            (stray if bucket is None else bucket).append(deal)
         columns = []
         self.totals = {}
         for stage in self.stages:
@@ -142,6 +149,18 @@ class BoardDeals:
                     totals=self.sums(totals.values),
                     weighted="weighted " + self.sums(totals.weighted),
                     cards=LazyCards([deal.id for deal in deals], self.card),
+                )
+            )
+        if stray and self.stages:
+            totals = self.totals[STRAY_COLUMN] = stage_totals(stray, None)
+            columns.append(
+                ColumnData(
+                    key=STRAY_COLUMN,
+                    title="Stage of another pipeline",
+                    count=totals.count,
+                    totals=self.sums(totals.values),
+                    weighted="fix the stage in Pipedrive",
+                    cards=LazyCards([deal.id for deal in stray], self.card),
                 )
             )
         return columns

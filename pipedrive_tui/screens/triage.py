@@ -226,7 +226,12 @@ class DealTriage:
         stages.sort(key=lambda s: (s.order_nr, s.id))
         index = next((i for i, s in enumerate(stages) if s.id == deal.stage_id), None)
         if index is None:
-            self._ui().notify("This deal's stage is not known yet; press r and try again.")
+            known = any(s.id == deal.stage_id for s in self.session.lookups.peek("stages") or [])
+            self._ui().notify(
+                "This deal's stage belongs to another pipeline: set its stage in Pipedrive."
+                if known
+                else "This deal's stage is not known yet; press r and try again."
+            )
             return
         target = index + delta
         if not 0 <= target < len(stages):

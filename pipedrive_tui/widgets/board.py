@@ -109,8 +109,19 @@ class BoardColumn(Vertical):
         cards.set_cards(self.data.cards)
 
     def on_mount(self) -> None:
+        if self._ready():
+            self._mounted()
+        else:  # its header and cards are still on their way
+            self.call_after_refresh(self._mounted)
+
+    def _ready(self) -> bool:
+        return self.is_attached and bool(self.query(ColumnHeader)) and bool(self.query(CardList))
+
+    def _mounted(self) -> None:
         """Now that the header and the cards are up: draw the latest version handed in while
         they were mounting, and let the board put its cursor on them."""
+        if not self._ready():
+            return
         self._draw()
         board = self.parent
         if isinstance(board, Board):

@@ -43,6 +43,7 @@ from pipedrive_tui.screens.leads import LeadsScreen
 from pipedrive_tui.screens.mail import MailScreen
 from pipedrive_tui.screens.mail_thread import MailThreadScreen
 from pipedrive_tui.screens.pipelines import PipelinesScreen
+from pipedrive_tui.screens.pipelines_cards import STRAY_COLUMN
 from pipedrive_tui.screens.triage import LostReasonScreen
 from pipedrive_tui.widgets.board import Board, BoardColumn
 from pipedrive_tui.widgets.board_picker import ChoicePicker
@@ -105,6 +106,11 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     await settle(pilot)
 
 
+def notes(app: Any) -> list[str]:
+    """Every toast raised so far."""
+    return [str(n.message) for n in app._notifications]
+
+
 def errors(app: PipedriveApp) -> list[str]:
     """The error toasts raised so far."""
     return [str(n.message) for n in app._notifications if n.severity == "error"]
@@ -142,12 +148,19 @@ async def board(pilot: Pilot[Any], ids: HostileIds) -> None:
     screen = await push(pilot, lambda app: PipelinesScreen(app.session, ids.pipeline_id))
     board = screen.query_one(Board)
     columns = list(board.query(BoardColumn))
-    assert len(columns) == 3 and len({c.region.width for c in columns}) == 1
+    assert len(columns) == 4 and len({c.region.width for c in columns}) == 1
     for cards in board.query(CardList):  # every card CARD_HEIGHT rows, every list one width
         assert cards.virtual_size.height == max(len(cards.cards) * CARD_HEIGHT - 1, 1)
         assert cards.virtual_size.width == columns[0].card_list.virtual_size.width
-    # The deal whose stage is another pipeline's is on none of this board's columns.
-    assert board.card_position(ids.stray_deal) is None
+    # The deal whose stage is another pipeline's is in a column of its own, after the stages,
+    # and moving it says why it cannot be.
+    assert board.card_position(ids.stray_deal) == (3, 0)
+    assert columns[3].data.key == STRAY_COLUMN and columns[3].data.count == 1
+    board.move_cursor(3, 0)
+    await press(pilot, "L")
+    assert any("belongs to another pipeline" in n for n in notes(app))
+    board.move_cursor(0, 0)
+    await settle(pilot)
     assert board.card_position(ids.wide_deal) is not None
     # The third column's header and cards start at one cell column, after wide cards.
     lines = screen_lines(app)

@@ -8,7 +8,7 @@ from pipedrive_tui.api.client import PipedriveClient
 from pipedrive_tui.api.models import Currency, Deal, Stage, User
 from pipedrive_tui.data.deals import DealQuery
 from pipedrive_tui.data.names import NameBook
-from pipedrive_tui.screens.pipelines_cards import BoardDeals
+from pipedrive_tui.screens.pipelines_cards import STRAY_COLUMN, BoardDeals
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 STAGES = [
@@ -42,13 +42,16 @@ def test_columns_in_order_with_per_currency_sums_and_weighted_values() -> None:
     board.put(_deal(3, stage_id=2, value=200, currency="EUR"))
     board.put(_deal(4, stage_id=2, value=999, currency="EUR", status="won"))
     board.put(_deal(5, stage_id=99, value=1, currency="EUR"))  # not a stage of this board
-    first, second = board.columns(DealQuery(pipeline_id=1))
+    first, second, stray = board.columns(DealQuery(pipeline_id=1))
     assert (first.key, first.count, second.key, second.count) == (1, 2, 2, 1)
     assert first.totals == "€1,000 · $501"  # the default currency first, whole units
     assert first.weighted == "weighted €100 · $501"
     assert second.totals == "€200" and second.weighted == "weighted €100"
     assert [c.key for c in first.cards] == [1, 2]
-    assert board.shown() == 3
+    # A deal in a stage that is not one of the pipeline's gets a column of its own, last.
+    assert (stray.key, stray.count, stray.title) == (STRAY_COLUMN, 1, "Stage of another pipeline")
+    assert [c.key for c in stray.cards] == [5]
+    assert board.shown() == 4
 
 
 def test_cards_show_value_owner_and_markers() -> None:
