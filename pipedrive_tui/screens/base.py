@@ -56,6 +56,10 @@ class AppScreen(Screen[None]):
         if sync is not None:
             sync()
 
+    def on_screen_suspend(self) -> None:
+        """Forget the watchers of the widgets removed while this screen showed (help panels)."""
+        drop_closed_watchers(self)
+
     def app_settings(self) -> Settings:
         """The app's settings; the defaults when the app has none (a bare test app)."""
         from pipedrive_tui.config import Settings  # imported late: the boot screen needs none
