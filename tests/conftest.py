@@ -54,6 +54,16 @@ def pytest_configure(config: pytest.Config) -> None:
     during a step), so what a test sees after a press does not change, only how long it waits.
     """
     import textual._wait as wait
+    import textual.pilot
 
     wait.SLEEP_GRANULARITY = 1 / 200
     wait.SLEEP_IDLE = wait.SLEEP_GRANULARITY / 10
+    fast = wait.wait_for_idle
+
+    async def at_least_a_frame(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
+        # ``pilot.pause()`` (what tests and snapshots wait on before looking) still waits at
+        # least one screen refresh (60 a second), as with Textual's own 20 ms step: work left
+        # for the next refresh (a table sizing its columns) is done before a test looks.
+        await fast(max(min_sleep, 0.02), max_sleep)
+
+    textual.pilot.wait_for_idle = at_least_a_frame  # type: ignore[assignment]

@@ -70,7 +70,10 @@ class LeadMailTab(DealTab):
         yield DataTable(id="lead-mail", cursor_type="row")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Last message", "Subject", "With", "Messages")
+        # Fixed widths: measured ones depend on when the table is next idle (a tab shown later).
+        table = self.query_one(DataTable)
+        for label, width in (("Last message", 16), ("Subject", 28), ("With", 20), ("#", 3)):
+            table.add_column(label, width=width)
 
     def reload(self) -> None:
         """Load again when next shown; walk the mailbox again only when this tab is open (``r``

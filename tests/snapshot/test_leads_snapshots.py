@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from pipedrive_tui.app import PipedriveApp
 from pipedrive_tui.data.leads import LeadQuery
@@ -20,6 +21,13 @@ SIZES = pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "8
 async def _settle(pilot: Pilot[Any]) -> None:
     for _ in range(2):
         await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    # A table measures its new rows when its app is next idle: wait for that, or the picture
+    # could be taken with the columns sized for the headers alone.
+    for _ in range(50):
+        tables = pilot.app.screen.query(DataTable)
+        if not any(t._require_update_dimensions or t._updated_cells for t in tables):
+            break
         await pilot.pause()
 
 
